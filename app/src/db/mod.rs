@@ -1,0 +1,96 @@
+//! Server-only: the database, the request state, and the generic list queries.
+
+pub mod csv;
+pub mod list;
+pub mod params;
+pub mod query;
+pub mod render;
+
+use crate::codes::{MaskingPolicy, RetentionPeriod};
+use crate::error::AppError;
+use crate::models::Settings;
+use sea_query::{Alias, Expr, Query, SelectStatement};
+use sea_query_binder::{SqlxBinder, SqlxValues};
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, Row};
+
+/// The SQL dialect of the connected database. Queries are built once with sea-query and
+/// rendered for the dialect, so the same code serves SQLite and PostgreSQL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+
+    /// Renders a statement as SQL with placeholders and its bound values.
+    pub fn build<S: SqlxBinder>(self, statement: &S) -> (String, SqlxValues) {
+        match self {
+            Backend::Sqlite => statement.build_any_sqlx(&sea_query::SqliteQueryBuilder),
+            Backend::Postgres => statement.build_any_sqlx(&sea_query::PostgresQueryBuilder),
+        }
+    }
+}
+
+/// A connection pool and the dialect it speaks.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+impl Db {
+    pub async fn fetch_all<S: SqlxBinder>(&self, statement: &S) -> Result<Vec<AnyRow>, sqlx::Error> {
+        let (sql, values) = self.backend.build(statement);
+        sqlx::query_with(&sql, values).fetch_all(&self.pool).await
+    }
+
+    pub async fn fetch_optional<S: SqlxBinder>(&self, statement: &S) -> Result<Option<AnyRow>, sqlx::Error> {
+        let (sql, values) = self.backend.build(statement);
+        sqlx::query_with(&sql, values).fetch_optional(&self.pool).await
+    }
+
+    /// The appliance settings (the migration creates the one row).
+    pub async fn settings(&self) -> Result<Settings, AppError> {
+        let statement: SelectStatement = Query::select()
+            .columns(["time_zone", "cdr_masking", "cdr_retention_period", "cdr_retention_count"].map(Alias::new))
+            .from(Alias::new("settings"))
+            .and_where(Expr::col(Alias::new("id")).eq(1))
+            .to_owned();
+        let row = self
+            .fetch_optional(&statement)
+            .await?
+            .ok_or_else(|| AppError::internal("settings", "the settings row is missing"))?;
+        let masking: String = row.try_get(1)?;
+        let period: String = row.try_get(2)?;
+        Ok(Settings {
+            time_zone: row.try_get(0)?,
+            cdr_masking: masking.parse::<MaskingPolicy>().map_err(|e| AppError::internal("settings", e))?,
+            cdr_retention_period: period.parse::<RetentionPeriod>().map_err(|e| AppError::internal("settings", e))?,
+            cdr_retention_count: row.try_get(3)?,
+        })
+    }
+}
+
+/// What every request handler and server function can reach, provided as Leptos context.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: Db,
+}
+
+impl AppState {
+    pub fn from_context() -> Result<AppState, AppError> {
+        leptos::prelude::use_context::<AppState>()
+            .ok_or_else(|| AppError::internal("state", "AppState is not provided as context"))
+    }
+}

@@ -1,0 +1,81 @@
+//! The one error type of the application. Server functions return it, the HTTP routes map it
+//! to a status, and the pages show its message. Internal errors are logged on the server and
+//! reach the user only as a plain sentence, never with database text.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The request is malformed: a bad page number, sort key, code or date.
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("Something went wrong on the server; the details are in its log.")]
+    Internal,
+    /// The browser could not talk to the server.
+    #[error("The server could not be reached: {0}")]
+    Unreachable(String),
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(m) | ServerFnErrorErr::MissingArg(m) => AppError::BadRequest(m),
+            ServerFnErrorErr::Request(m) => AppError::Unreachable(m),
+            other => {
+                #[cfg(feature = "ssr")]
+                tracing::error!(error = %other, "server function failed");
+                let _ = other;
+                AppError::Internal
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::AppError;
+    use axum::http::StatusCode;
+    use axum::response::{IntoResponse, Response};
+
+    impl AppError {
+        pub fn status(&self) -> StatusCode {
+            match self {
+                AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+                AppError::NotFound(_) => StatusCode::NOT_FOUND,
+                AppError::Internal | AppError::Unreachable(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            }
+        }
+
+        /// Gives the page being rendered (or the server function's response) this error's
+        /// status, so that a bad address is a 400 and a missing row a 404, not a 200.
+        pub fn set_page_status(&self) {
+            if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                opts.set_status(self.status());
+            }
+        }
+
+        /// Logs an internal failure and returns the opaque error the user sees.
+        pub fn internal(context: &str, err: impl std::fmt::Display) -> AppError {
+            tracing::error!(%err, "{context}");
+            AppError::Internal
+        }
+    }
+
+    impl From<sqlx::Error> for AppError {
+        fn from(err: sqlx::Error) -> Self {
+            AppError::internal("database error", err)
+        }
+    }
+
+    impl IntoResponse for AppError {
+        fn into_response(self) -> Response {
+            (self.status(), [("content-type", "text/plain; charset=utf-8")], self.to_string()).into_response()
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! pslog: the event-log console of a secure-VoIP appliance. This crate is shared by the
+//! server (feature `ssr`) and the browser (feature `hydrate`): typed models and codes, the
+//! category declarations, the pages, and the server functions. Server-only code lives in
+//! [`db`], behind `#[cfg(feature = "ssr")]`.
+
+pub mod categories;
+pub mod cef;
+pub mod codes;
+pub mod error;
+pub mod list;
+pub mod models;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{ParamSegment, SsrMode, StaticSegment};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="pslog" href="/pkg/pslog.css"/>
+        <Title text="pslog"/>
+        <Router>
+            <div class="layout">
+                <pages::shell::Header/>
+                <pages::shell::Menu/>
+                <main id="main">
+                    <Routes fallback=pages::shell::NotFound>
+                        <Route path=StaticSegment("") view=pages::home::Home/>
+                        // Every log category is a slug: a new category needs no new route.
+                        <Route
+                            path=(StaticSegment("logs"), ParamSegment("category"))
+                            view=pages::log_list::LogListPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("logs"), ParamSegment("category"), ParamSegment("id"))
+                            view=pages::log_detail::LogDetailPage
+                            ssr=SsrMode::Async
+                        />
+                    </Routes>
+                </main>
+            </div>
+        </Router>
+    }
+}

@@ -1,0 +1,28 @@
+//! The server functions behind every list and detail page.
+
+use super::{Category, LogDetail, LogPage};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// One page of `category`, for the raw URL query of the list (`page=2&result=...`).
+/// The server validates the query; a malformed one is an [`AppError::BadRequest`].
+#[server]
+pub async fn fetch_log_page(category: Category, query: String) -> Result<LogPage, AppError> {
+    let state = crate::db::AppState::from_context()?;
+    crate::db::list::fetch_page(&state, category, &query)
+        .await
+        .inspect_err(AppError::set_page_status)
+}
+
+/// One row of `category` with every stored field.
+#[server]
+pub async fn fetch_log_detail(category: Category, id: String) -> Result<LogDetail, AppError> {
+    let state = crate::db::AppState::from_context()?;
+    let id: i64 = id
+        .parse()
+        .map_err(|_| AppError::BadRequest(format!("'{id}' is not a row id.")))
+        .inspect_err(AppError::set_page_status)?;
+    crate::db::list::fetch_detail(&state, category, id)
+        .await
+        .inspect_err(AppError::set_page_status)
+}

@@ -1,0 +1,163 @@
+//! The generic list machinery shared by every log category: what a category declares
+//! ([`CategorySpec`]), what a page of it looks like on the wire ([`LogPage`]), and the server
+//! functions that fetch one. Each category module declares only its columns, filters and
+//! links; parsing, SQL, paging, sorting and CSV are written once (see `crate::db`).
+
+use crate::codes::CodeInfo;
+use serde::{Deserialize, Serialize};
+
+pub mod api;
+
+/// The log categories, by their URL slug.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    WebSessions,
+}
+
+impl Category {
+    pub const ALL: &'static [Category] = &[Category::WebSessions];
+
+    pub fn spec(self) -> &'static CategorySpec {
+        match self {
+            Category::WebSessions => &crate::categories::web_sessions::SPEC,
+        }
+    }
+
+    /// The slug used in the API and CSV URLs, e.g. `web-sessions`.
+    pub fn slug(self) -> &'static str {
+        self.spec().slug
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Category> {
+        Self::ALL.iter().copied().find(|c| c.slug() == slug)
+    }
+}
+
+/// Everything the UI needs to know about a category, as static data.
+#[derive(Debug)]
+pub struct CategorySpec {
+    pub category: Category,
+    /// The menu link and page title, e.g. "Web Sessions".
+    pub title: &'static str,
+    pub slug: &'static str,
+    /// Route of the list, e.g. `/logs/web-sessions`; a row's detail is `<route>/<id>`.
+    pub route: &'static str,
+    /// One line on what the list shows.
+    pub summary: &'static str,
+    pub columns: &'static [ColumnSpec],
+    pub filters: &'static [FilterSpec],
+    /// Code sets explained in the legend under the list.
+    pub legends: &'static [Legend],
+}
+
+#[derive(Debug)]
+pub struct ColumnSpec {
+    /// The `<th>` text and the CSV header.
+    pub label: &'static str,
+    /// The `sort=` key; `None` when the column is not sortable.
+    pub sort_key: Option<&'static str>,
+}
+
+#[derive(Debug)]
+pub struct FilterSpec {
+    /// The query parameter.
+    pub name: &'static str,
+    pub label: &'static str,
+    pub kind: FilterKind,
+}
+
+#[derive(Debug)]
+pub enum FilterKind {
+    /// One of a closed set of codes: a `<select>`.
+    Code(&'static [CodeInfo]),
+    /// Text that the column starts with (an exact value is also a prefix).
+    Prefix,
+}
+
+#[derive(Debug)]
+pub struct Legend {
+    pub title: &'static str,
+    pub codes: &'static [CodeInfo],
+}
+
+/// The query parameters every list understands, besides its category filters.
+pub mod param {
+    pub const PAGE: &str = "page";
+    pub const SIZE: &str = "size";
+    pub const SORT: &str = "sort";
+    pub const DIR: &str = "dir";
+    pub const FROM: &str = "from";
+    pub const TO: &str = "to";
+    pub const TEXT: &str = "q";
+}
+
+/// The "Items to show" choices.
+pub const PAGE_SIZES: &[u32] = &[10, 25, 50, 100];
+pub const DEFAULT_PAGE_SIZE: u32 = 25;
+
+/// One table cell as the browser shows it: already formatted on the server (times in the
+/// appliance zone, durations as h:mm:ss), with an optional link and explanation.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Cell {
+    pub text: String,
+    pub href: Option<String>,
+    /// The meaning of a code, shown as a tooltip.
+    pub title: Option<String>,
+}
+
+impl Cell {
+    pub fn text(text: impl Into<String>) -> Self {
+        Cell { text: text.into(), ..Default::default() }
+    }
+
+    pub fn link(text: impl Into<String>, href: impl Into<String>) -> Self {
+        Cell { text: text.into(), href: Some(href.into()), title: None }
+    }
+
+    pub fn code(info: &CodeInfo) -> Self {
+        Cell { text: info.label.to_owned(), href: None, title: Some(info.meaning.to_owned()) }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LogRow {
+    pub id: i64,
+    pub cells: Vec<Cell>,
+}
+
+/// The sort a page was read with.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SortState {
+    pub key: String,
+    pub descending: bool,
+}
+
+/// One page of a list, as validated and read by the server.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LogPage {
+    pub rows: Vec<LogRow>,
+    /// Rows matching the filter, on all pages.
+    pub total: u64,
+    pub page: u32,
+    pub page_size: u32,
+    /// `None`: the default order, newest first.
+    pub sort: Option<SortState>,
+    /// Human-readable list of the filters in force; empty when none.
+    pub active_filters: Vec<String>,
+    /// The IANA zone timestamps are shown in.
+    pub time_zone: String,
+}
+
+impl LogPage {
+    pub fn page_count(&self) -> u32 {
+        (self.total.div_ceil(self.page_size.max(1) as u64)).max(1) as u32
+    }
+}
+
+/// Every stored field of one row, for its detail page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LogDetail {
+    pub fields: Vec<(String, Cell)>,
+    pub time_zone: String,
+}

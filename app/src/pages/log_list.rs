@@ -1,0 +1,361 @@
+//! The list page of any log category: filter form, table, pager, CSV link and legend. Its
+//! whole state is the URL query; the rows come from [`fetch_log_page`], keyed on that query,
+//! and `<Transition>` keeps the current rows on screen while the next ones load.
+
+use super::url::with_params;
+use crate::list::api::fetch_log_page;
+use crate::list::{param, Category, CategorySpec, Cell, FilterKind, LogPage, PAGE_SIZES};
+use leptos::prelude::*;
+use leptos_router::components::Form;
+use leptos_router::hooks::{use_location, use_params_map, use_query_map};
+use leptos_router::params::ParamsMap;
+
+#[component]
+pub fn LogListPage() -> impl IntoView {
+    let params = use_params_map();
+    let category = move || params.read().get("category").and_then(|s| Category::from_slug(&s));
+    move || match category() {
+        Some(category) => view! { <LogList category/> }.into_any(),
+        None => view! { <super::shell::NotFound/> }.into_any(),
+    }
+}
+
+#[component]
+fn LogList(category: Category) -> impl IntoView {
+    let spec = category.spec();
+    let location = use_location();
+    let query = use_query_map();
+    let page = Resource::new(move || location.search.get(), move |search| fetch_log_page(category, search));
+    let refresh = Callback::new(move |_: ()| page.refetch());
+    view! {
+        <leptos_meta::Title text=spec.title/>
+        <section class="page">
+            <header class="page-head">
+                <h1>{spec.title}</h1>
+                <p class="lead">{spec.summary}</p>
+            </header>
+            <FilterForm spec query/>
+            <Transition fallback=|| view! { <p class="status" role="status">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(p) => view! { <LogTable spec page=p query refresh/> }.into_any(),
+                        Err(e) => {
+                            view! {
+                                <div class="error" role="alert">
+                                    <strong>"This list cannot be shown. "</strong>
+                                    {e.to_string()}
+                                    " "
+                                    <a href=spec.route>"Show the unfiltered list"</a>
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Transition>
+            <Legends spec/>
+        </section>
+    }
+}
+
+/// The GET form of the time range, free text and the category's filters. It works without
+/// JavaScript; with it, the router turns the submit into a client-side navigation.
+#[component]
+fn FilterForm(spec: &'static CategorySpec, query: Memo<ParamsMap>) -> impl IntoView {
+    let value = move |name: &'static str| move || query.read().get(name).unwrap_or_default();
+    // Keep the sort and page size; a new filter starts at page 1.
+    let kept = move || {
+        [param::SORT, param::DIR, param::SIZE]
+            .into_iter()
+            .filter_map(|k| query.read().get(k).map(|v| view! { <input type="hidden" name=k value=v/> }))
+            .collect_view()
+    };
+    view! {
+        <Form method="GET" action=spec.route>
+            <fieldset class="filters">
+                <legend>"Filter"</legend>
+                <label>
+                    "From"
+                    <input type="datetime-local" step="1" name=param::FROM prop:value=value(param::FROM)/>
+                </label>
+                <label>
+                    "To"
+                    <input type="datetime-local" step="1" name=param::TO prop:value=value(param::TO)/>
+                </label>
+                <label>
+                    "Text"
+                    <input type="search" name=param::TEXT placeholder="anywhere in the row" prop:value=value(param::TEXT)/>
+                </label>
+                {spec
+                    .filters
+                    .iter()
+                    .map(|f| {
+                        let current = value(f.name);
+                        match f.kind {
+                            FilterKind::Code(codes) => {
+                                view! {
+                                    <label>
+                                        {f.label}
+                                        <select name=f.name prop:value=current>
+                                            <option value="">"Any"</option>
+                                            {codes
+                                                .iter()
+                                                .map(|c| {
+                                                    view! {
+                                                        <option value=c.code title=c.meaning selected=move || current() == c.code>
+                                                            {c.label}
+                                                        </option>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </select>
+                                    </label>
+                                }
+                                    .into_any()
+                            }
+                            FilterKind::Prefix => {
+                                view! {
+                                    <label>
+                                        {f.label}
+                                        <input type="text" name=f.name placeholder="starts with" prop:value=current/>
+                                    </label>
+                                }
+                                    .into_any()
+                            }
+                        }
+                    })
+                    .collect_view()}
+                {kept}
+                <div class="filter-actions">
+                    <button type="submit">"Apply"</button>
+                    <a href=spec.route>"Clear"</a>
+                </div>
+            </fieldset>
+        </Form>
+    }
+}
+
+#[component]
+fn LogTable(spec: &'static CategorySpec, page: LogPage, query: Memo<ParamsMap>, refresh: Callback<()>) -> impl IntoView {
+    let route = spec.route;
+    let csv_href = move || {
+        let mut q = query.get();
+        q.remove(param::PAGE);
+        format!("/api/v1/{}.csv{}", spec.slug, q.to_query_string())
+    };
+    let count = page.total;
+    let summary = format!(
+        "{count} {} · page {} of {} · times in {}",
+        if count == 1 { "row" } else { "rows" },
+        page.page,
+        page.page_count(),
+        page.time_zone
+    );
+    let filters = if page.active_filters.is_empty() {
+        "No filters applied".to_owned()
+    } else {
+        format!("Filtered by: {}", page.active_filters.join("; "))
+    };
+    let empty = page.rows.is_empty();
+    let past_end = empty && page.total > 0;
+    let (current, last, size) = (page.page, page.page_count(), page.page_size);
+    view! {
+        <div class="toolbar">
+            <p class="summary" role="status">{summary}</p>
+            <p class="active-filters">{filters}</p>
+            <div class="tools">
+                <button type="button" on:click=move |_| refresh.run(())>"Refresh"</button>
+                <a class="button" href=csv_href download rel="external">"CSV"</a>
+            </div>
+        </div>
+        <div class="table-wrap">
+            <table class="log-table">
+                <thead>
+                    <tr>
+                        {spec
+                            .columns
+                            .iter()
+                            .map(|c| view! { <SortHeader label=c.label sort_key=c.sort_key route query sort=page.sort.clone()/> })
+                            .collect_view()}
+                    </tr>
+                </thead>
+                <tbody>
+                    {page
+                        .rows
+                        .into_iter()
+                        .map(|row| view! { <tr>{row.cells.into_iter().map(|c| view! { <td><CellView cell=c/></td> }).collect_view()}</tr> })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+        {empty
+            .then(|| {
+                view! {
+                    <p class="empty" role="status">
+                        {if past_end {
+                            format!("Page {current} is past the last page ({last}).")
+                        } else {
+                            "No rows match these filters.".to_owned()
+                        }}
+                    </p>
+                }
+            })}
+        <Pager route query current last size/>
+    }
+}
+
+/// A column header; a sortable one is a link that toggles its order.
+#[component]
+fn SortHeader(
+    label: &'static str,
+    sort_key: Option<&'static str>,
+    route: &'static str,
+    query: Memo<ParamsMap>,
+    sort: Option<crate::list::SortState>,
+) -> impl IntoView {
+    let Some(key) = sort_key else {
+        return view! { <th scope="col">{label}</th> }.into_any();
+    };
+    // With no explicit sort the list is newest first, i.e. the first (time) column descending.
+    let state = match &sort {
+        Some(s) if s.key == key => Some(s.descending),
+        None if label_is_default(key) => Some(true),
+        _ => None,
+    };
+    let next_dir = if state == Some(true) { "asc" } else { "desc" };
+    let href = move || {
+        with_params(
+            route,
+            &query.get(),
+            &[(param::SORT, Some(key.to_owned())), (param::DIR, Some(next_dir.to_owned())), (param::PAGE, None)],
+        )
+    };
+    let (arrow, aria) = match state {
+        Some(true) => (" ▼", "descending"),
+        Some(false) => (" ▲", "ascending"),
+        None => ("", "none"),
+    };
+    view! {
+        <th scope="col" aria-sort=aria>
+            <a href=href>{label}{arrow}</a>
+        </th>
+    }
+    .into_any()
+}
+
+/// Every category's first column is its time, and its sort key is named so.
+fn label_is_default(key: &str) -> bool {
+    key == "timestamp"
+}
+
+#[component]
+pub fn CellView(cell: Cell) -> impl IntoView {
+    match (cell.href, cell.title) {
+        (Some(href), _) => view! { <a href=href>{cell.text}</a> }.into_any(),
+        (None, Some(title)) => {
+            let label = format!("{}: {}", cell.text, title);
+            view! { <abbr class="code" title=title aria-label=label>{cell.text}</abbr> }.into_any()
+        }
+        (None, None) => cell.text.into_any(),
+    }
+}
+
+/// Page numbers around the current one, Previous/Next, and "Items to show".
+#[component]
+fn Pager(route: &'static str, query: Memo<ParamsMap>, current: u32, last: u32, size: u32) -> impl IntoView {
+    let link = move |n: u32| with_params(route, &query.get(), &[(param::PAGE, Some(n.to_string()))]);
+    let mut numbers: Vec<u32> = vec![1, last];
+    numbers.extend(current.saturating_sub(2).max(1)..=(current + 2).min(last));
+    numbers.sort_unstable();
+    numbers.dedup();
+    let mut items = Vec::new();
+    let mut previous = 0;
+    for n in numbers {
+        if n > previous + 1 {
+            items.push(view! { <li class="gap" aria-hidden="true">"…"</li> }.into_any());
+        }
+        previous = n;
+        items.push(if n == current {
+            view! { <li><a href=link(n) aria-current="page" aria-label=format!("Page {n}")>{n}</a></li> }.into_any()
+        } else {
+            view! { <li><a href=link(n) aria-label=format!("Page {n}")>{n}</a></li> }.into_any()
+        });
+    }
+    let kept = move || {
+        query
+            .get()
+            .into_iter()
+            .filter(|(k, _)| k != param::PAGE && k != param::SIZE)
+            .map(|(k, v)| view! { <input type="hidden" name=k.to_string() value=v/> })
+            .collect_view()
+    };
+    view! {
+        <nav class="pager" aria-label="Pages">
+            <ul>
+                <li>
+                    {if current > 1 {
+                        view! { <a href=link(current - 1) rel="prev">"Previous"</a> }.into_any()
+                    } else {
+                        view! { <span class="disabled">"Previous"</span> }.into_any()
+                    }}
+                </li>
+                {items}
+                <li>
+                    {if current < last {
+                        view! { <a href=link(current + 1) rel="next">"Next"</a> }.into_any()
+                    } else {
+                        view! { <span class="disabled">"Next"</span> }.into_any()
+                    }}
+                </li>
+            </ul>
+            <Form method="GET" action=route>
+                {kept}
+                <label class="page-size">
+                    "Items to show"
+                    <select name=param::SIZE on:change=submit_parent_form>
+                        {PAGE_SIZES
+                            .iter()
+                            .map(|s| view! { <option value=s.to_string() selected=*s == size>{s.to_string()}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                <button type="submit" class="secondary">"Show"</button>
+            </Form>
+        </nav>
+    }
+}
+
+/// Submits the select's form as if its button were pressed (the router then navigates).
+fn submit_parent_form(ev: leptos::ev::Event) {
+    use wasm_bindgen::JsCast;
+    if let Some(form) = event_target::<web_sys::HtmlSelectElement>(&ev).form() {
+        let _ = form.unchecked_into::<web_sys::HtmlFormElement>().request_submit();
+    }
+}
+
+/// The meaning of every code the list shows.
+#[component]
+fn Legends(spec: &'static CategorySpec) -> impl IntoView {
+    view! {
+        <section class="legend" aria-label="Legend">
+            {spec
+                .legends
+                .iter()
+                .map(|l| {
+                    view! {
+                        <details>
+                            <summary>{format!("What each {} means", l.title)}</summary>
+                            <dl>
+                                {l
+                                    .codes
+                                    .iter()
+                                    .map(|c| view! { <dt>{c.label}</dt><dd>{c.meaning}</dd> })
+                                    .collect_view()}
+                            </dl>
+                        </details>
+                    }
+                })
+                .collect_view()}
+        </section>
+    }
+}

@@ -1,0 +1,54 @@
+//! The HTTP API under `/api/v1`: `GET /api/v1/<category>` (JSON) and
+//! `GET /api/v1/<category>.csv` (the CSV export), with the same query as the list page.
+
+use app::db::csv::export;
+use app::db::list::{read_page, ListRequest, LogTable};
+use app::db::AppState;
+use app::error::AppError;
+use app::list::Category;
+use axum::body::Body;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::json;
+
+pub fn routes<S>(state: AppState) -> Router<S> {
+    Router::new().route("/api/v1/{resource}", get(list)).with_state(state)
+}
+
+async fn list(State(state): State<AppState>, Path(resource): Path<String>, RawQuery(query): RawQuery) -> Response {
+    let query = query.unwrap_or_default();
+    let (slug, csv) = match resource.strip_suffix(".csv") {
+        Some(slug) => (slug, true),
+        None => (resource.as_str(), false),
+    };
+    let Some(category) = Category::from_slug(slug) else {
+        return AppError::NotFound(format!("There is no log named '{slug}'.")).into_response();
+    };
+    let result = if csv { csv_response(&state, category, &query).await } else { json_response(&state, category, &query).await };
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+async fn csv_response(state: &AppState, category: Category, query: &str) -> Result<Response, AppError> {
+    let export = export(state, category, query).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", export.file_name)),
+        ],
+        Body::from_stream(export.body),
+    )
+        .into_response())
+}
+
+async fn json_response(state: &AppState, category: Category, query: &str) -> Result<Response, AppError> {
+    app::with_log_table!(category, T => json_page::<T>(state, query).await)
+}
+
+async fn json_page<T: LogTable>(state: &AppState, query: &str) -> Result<Response, AppError> {
+    let req = ListRequest::<T>::parse(state, query).await?;
+    let (total, items) = read_page(state, &req).await?;
+    Ok(Json(json!({ "total": total, "items": items })).into_response())
+}

@@ -1,0 +1,153 @@
+//! Console activity: logins, logouts and timeouts (Web Sessions), their SIEM mirror (Security
+//! Events), configuration changes (Auditing and Security Events), and the appliance's own
+//! events (System Events, heartbeats every 4 hours).
+
+use super::batch::BatchInsert;
+use super::people::CONSOLE_USERS;
+use super::{flag, seeds, v, Gen};
+use app::cef::CefEvent;
+use app::codes::{AuditChange, AuthResult, SecurityEventType};
+
+const WEB: &[&str] = &["occurred_at", "result", "username", "ip_address"];
+const SECURITY: &[&str] = &["occurred_at", "description", "event_type", "details", "processed"];
+const AUDIT: &[&str] = &["occurred_at", "actor", "change", "object_type", "object_id"];
+const SYSTEM: &[&str] = &["occurred_at", "description", "details"];
+const HEARTBEAT_MS: i64 = 4 * 3_600_000;
+
+/// The CEF line of a console event.
+pub fn cef(kind: SecurityEventType, name: &str, at: i64, user: &str, ip: &str) -> String {
+    let (sig, severity) = match kind {
+        SecurityEventType::LogIn => ("LL01", 2),
+        SecurityEventType::LogOut => ("LL02", 2),
+        SecurityEventType::LoginFailed => ("LL03", 6),
+        SecurityEventType::Heartbeat => ("HB01", 1),
+        SecurityEventType::ApplianceConfigurationChange => ("CC01", 4),
+        SecurityEventType::SecurityConfigurationChange => ("CC02", 7),
+        SecurityEventType::System => ("SY01", 3),
+    };
+    CefEvent {
+        signature_id: sig,
+        name,
+        severity,
+        extension: vec![
+            ("rt", at.to_string()),
+            ("cat", kind.code().to_owned()),
+            ("suser", user.to_owned()),
+            ("src", ip.to_owned()),
+            ("deviceExternalId", "76293-1".to_owned()),
+            ("dhost", "privateserver.example.com".to_owned()),
+        ],
+    }
+    .to_line()
+}
+
+struct Out<'a> {
+    web: BatchInsert<'a>,
+    security: BatchInsert<'a>,
+}
+
+impl Out<'_> {
+    async fn web(&mut self, at: i64, result: AuthResult, user: &str, ip: &str) -> anyhow::Result<()> {
+        self.web.row(vec![v(at), v(result.code()), v(user.to_owned()), v(ip.to_owned())]).await
+    }
+
+    async fn security(&mut self, at: i64, kind: SecurityEventType, description: &str, user: &str, ip: &str) -> anyhow::Result<()> {
+        let details = cef(kind, description, at, user, ip);
+        self.security
+            .row(vec![v(at), v(description.to_owned()), v(kind.code()), v(details), flag(true)])
+            .await
+    }
+}
+
+pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<Vec<(&'static str, u64)>> {
+    let mut out = Out {
+        web: BatchInsert::new(gen.db, "web_session", WEB),
+        security: BatchInsert::new(gen.db, "security_event", SECURITY),
+    };
+    let mut audit = BatchInsert::new(gen.db, "audit_event", AUDIT);
+    let mut system = BatchInsert::new(gen.db, "system_event", SYSTEM);
+
+    // Console sessions: each writes 2 to 5 Web Sessions rows.
+    let mut written = 0;
+    while written < gen.rows {
+        let (user, ip) = gen.pick(CONSOLE_USERS);
+        let mut at = gen.instant();
+        if gen.chance(20) {
+            let failure = gen.pick(&[
+                AuthResult::FailBadCredentials,
+                AuthResult::FailBadCredentials,
+                AuthResult::FailUserNotFound,
+                AuthResult::FailCredentialsExpired,
+            ]);
+            let name = if failure == AuthResult::FailUserNotFound { gen.pick(&["root", "administrator", "test"]) } else { user };
+            out.web(at, failure, name, ip).await?;
+            out.security(at, SecurityEventType::LoginFailed, "Failed login", name, ip).await?;
+            written += 1;
+            at += gen.rng.i64(3_000..20_000);
+        }
+        out.web(at, AuthResult::Success, user, ip).await?;
+        out.web(at, AuthResult::SuccessInteractive, user, ip).await?;
+        out.security(at, SecurityEventType::LogIn, "Successful login", user, ip).await?;
+        written += 2;
+        // Some work in the session: configuration changes.
+        if gen.chance(30) {
+            let t = at + gen.rng.i64(60_000..1_200_000);
+            let (object, id, setting, value, kind) = gen.pick(&[
+                ("Setting", "NETWORK.TCP_KEEPALIVE_TIME", "Setting NETWORK.TCP_KEEPALIVE_TIME changed to 90", "", SecurityEventType::ApplianceConfigurationChange),
+                ("Setting", "sip.conf.general.reroute_on_trunk", "sip.conf.general.reroute_on_trunk changed to yes", "", SecurityEventType::ApplianceConfigurationChange),
+                ("TlsItem", "myserver.privatewave.com", "Added new TLS item test for subject myserver.privatewave.com", "", SecurityEventType::SecurityConfigurationChange),
+                ("Account", "", "", "account", SecurityEventType::System),
+                ("ProvisioningProfile", "default", "", "", SecurityEventType::System),
+            ]);
+            let (change, object_id) = if value == "account" {
+                (gen.pick(AuditChange::ALL), gen.account().id.to_string())
+            } else {
+                (if object == "TlsItem" { AuditChange::Insert } else { AuditChange::Update }, id.to_owned())
+            };
+            audit.row(vec![v(t), v(user.to_owned()), v(change.code()), v(object.to_owned()), v(object_id)]).await?;
+            if !setting.is_empty() {
+                out.security(t, kind, setting, user, ip).await?;
+            }
+        }
+        let end = at + gen.rng.i64(120_000..3_600_000);
+        if end < gen.anchor {
+            if gen.chance(45) {
+                out.web(end, AuthResult::Logout, user, ip).await?;
+                out.security(end, SecurityEventType::LogOut, "Logout", user, ip).await?;
+            } else {
+                out.web(end, AuthResult::SessionTimeout, "anonymousUser", ip).await?;
+                out.security(end, SecurityEventType::LogOut, "Logout due to session timeout", user, ip).await?;
+            }
+            written += 1;
+        }
+    }
+
+    // Heartbeats every 4 hours on the hour, in both logs; an update, a reboot and backups.
+    let mut beat = (gen.anchor - gen.window).div_euclid(HEARTBEAT_MS) * HEARTBEAT_MS + HEARTBEAT_MS;
+    while beat <= gen.anchor {
+        let at = beat + gen.rng.i64(10..30);
+        system.row(vec![v(at), v("Heartbeat event"), v("")]).await?;
+        out.security(at, SecurityEventType::Heartbeat, "Heartbeat event", "system", "127.0.0.1").await?;
+        beat += HEARTBEAT_MS;
+    }
+    let day = 86_400_000;
+    for (days_ago, description, details) in [
+        (21, "Appliance Software Upgrade", "Upgrade requested from the console"),
+        (21, "Appliance updated from version 15.0-5950.fc14 to 15.0-6098.fc14", ""),
+        (14, "Appliance reboot", "Requested by admin"),
+        (7, "Appliance backup completed", "backup-weekly.tar.gz.gpg, 182 MB"),
+        (3, "Appliance restore completed", "Restored configuration from backup-weekly.tar.gz.gpg"),
+    ] {
+        let at = gen.anchor - days_ago * day + gen.rng.i64(0..3_600_000);
+        system.row(vec![v(at), v(description), v(details)]).await?;
+        out.security(at, SecurityEventType::System, description, "system", "127.0.0.1").await?;
+    }
+
+    seeds::console(&mut out.web, &mut out.security, &mut system).await?;
+    Ok(vec![
+        ("web_session", out.web.finish().await?),
+        ("security_event", out.security.finish().await?),
+        ("audit_event", audit.finish().await?),
+        ("system_event", system.finish().await?),
+    ])
+}

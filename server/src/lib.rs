@@ -1,0 +1,7 @@
+//! The pslog server: database set-up, the HTTP application, demo data and background tasks.
+//! The binary (`main.rs`) is only its command line.
+
+pub mod api;
+pub mod database;
+pub mod demo;
+pub mod web;
