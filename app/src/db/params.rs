@@ -219,6 +219,7 @@ mod tests {
     fn parse(raw: &str) -> Result<ListParams, AppError> {
         let mut q = QueryParams::parse(raw)?;
         let p = ListParams::parse(&mut q, &SPEC, chrono_tz::Europe::Rome)?;
+        q.finish()?;
         Ok(p)
     }
 

@@ -101,6 +101,14 @@ impl ListQuery {
         ListQuery { table, condition, order }
     }
 
+    /// Adds the filter's WHERE clause, if there is one.
+    fn filtered(&self, mut s: SelectStatement) -> SelectStatement {
+        if !self.condition.is_empty() {
+            s.cond_where(self.condition.clone());
+        }
+        s
+    }
+
     fn ordered(&self, mut s: SelectStatement) -> SelectStatement {
         for (column, dir) in &self.order {
             s.order_by(Alias::new(*column), dir.clone());
@@ -110,23 +118,13 @@ impl ListQuery {
 
     /// `SELECT COUNT(*)` of the matching rows.
     pub fn count(&self) -> SelectStatement {
-        Query::select()
-            .expr(Expr::cust("COUNT(*)"))
-            .from(Alias::new(self.table.table))
-            .cond_where(self.condition.clone())
-            .to_owned()
+        self.filtered(Query::select().expr(Expr::cust("COUNT(*)")).from(Alias::new(self.table.table)).to_owned())
     }
 
     /// One page of rows, by deferred join.
     pub fn page(&self, limit: u64, offset: u64) -> SelectStatement {
         let ids = self
-            .ordered(
-                Query::select()
-                    .column(Alias::new("id"))
-                    .from(Alias::new(self.table.table))
-                    .cond_where(self.condition.clone())
-                    .to_owned(),
-            )
+            .ordered(self.filtered(Query::select().column(Alias::new("id")).from(Alias::new(self.table.table)).to_owned()))
             .limit(limit)
             .offset(offset)
             .to_owned();
@@ -142,11 +140,12 @@ impl ListQuery {
     /// Every matching row, in order (the CSV export streams it).
     pub fn all(&self) -> SelectStatement {
         self.ordered(
-            Query::select()
-                .columns(self.table.columns.iter().map(|c| Alias::new(*c)))
-                .from(Alias::new(self.table.table))
-                .cond_where(self.condition.clone())
-                .to_owned(),
+            self.filtered(
+                Query::select()
+                    .columns(self.table.columns.iter().map(|c| Alias::new(*c)))
+                    .from(Alias::new(self.table.table))
+                    .to_owned(),
+            ),
         )
     }
 }

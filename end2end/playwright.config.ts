@@ -1,0 +1,41 @@
+import { defineConfig } from "@playwright/test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+// A release server on its own temporary database, filled with demo data at a fixed anchor
+// so that every run sees the same rows.
+const port = Number(process.env.PSLOG_E2E_PORT ?? 3998);
+const dir = mkdtempSync(join(tmpdir(), "pslog-e2e-"));
+const database = `sqlite://${dir}/pslog.db`;
+const bin = "../target/release/pslog";
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    acceptDownloads: true,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-sync",
+        "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    },
+  },
+  webServer: {
+    command: `${bin} --database ${database} demo --rows 2000 --anchor 2026-11-22T12:00:00Z && ` +
+      `${bin} --database ${database} serve --addr 127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port}/`,
+    env: { LEPTOS_SITE_ROOT: "../target/site", RUST_LOG: "warn" },
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "pipe",
+    stderr: "pipe",
+  },
+});

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what building and testing pslog need, skipping whatever is already there.
+# Usage: scripts/setup.sh [--e2e]   (--e2e adds Chromium and the Playwright packages)
+# Versions: see ../shared/TOOLCHAIN.md — newer ones need a newer rustc than this machine has.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+export PATH="$HOME/.cargo/bin:$ROOT/.tools/node_modules/.bin:$PATH"
+CARGO_LEPTOS=0.3.6
+WASM_BINDGEN=0.2.129
+BINARYEN=132.0.0
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+as_root() { if [[ $(id -u) == 0 ]]; then "$@"; else sudo "$@"; fi; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32 target"
+  rustup target add wasm32-unknown-unknown
+fi
+if [[ "$(cargo leptos --version 2>/dev/null)" != *"$CARGO_LEPTOS"* ]]; then
+  say "installing cargo-leptos $CARGO_LEPTOS (about 12 minutes on 2 cores, once)"
+  cargo install cargo-leptos --version "$CARGO_LEPTOS" --locked --features no_downloads
+fi
+if [[ "$(wasm-bindgen --version 2>/dev/null)" != *"$WASM_BINDGEN"* ]]; then
+  say "installing wasm-bindgen-cli $WASM_BINDGEN"
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN" --locked
+fi
+if [[ "$(wasm-opt --version 2>/dev/null)" != *"version ${BINARYEN%%.*}"* ]]; then
+  say "installing wasm-opt (npm binaryen@$BINARYEN)"
+  mkdir -p "$ROOT/.tools"
+  npm install --silent --no-audit --no-fund --prefix "$ROOT/.tools" "binaryen@$BINARYEN"
+fi
+
+if [[ ${1:-} == --e2e ]]; then
+  if [[ ! -x /usr/bin/chromium ]]; then
+    say "installing Chromium (Debian package)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+  if [[ ! -d "$ROOT/end2end/node_modules/@playwright/test" ]]; then
+    say "installing the Playwright packages"
+    (cd "$ROOT/end2end" && npm ci --silent --no-audit --no-fund)
+  fi
+fi

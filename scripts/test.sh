@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: formatting, clippy for each package and feature set, the Rust
+# tests of each package, then the Playwright suite against a release server on its own
+# temporary database. Installs what is missing first. Exits non-zero on any failure.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+scripts/setup.sh --e2e
+export PATH="$HOME/.cargo/bin:$ROOT/.tools/node_modules/.bin:$PATH"
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "format"
+cargo fmt --all --check
+
+# Never --workspace: feature unification would build `app` with ssr and hydrate at once.
+step "clippy"
+cargo clippy -p app --features ssr --all-targets -- -D warnings
+cargo clippy -p server --all-targets -- -D warnings
+cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+step "rust tests"
+cargo test -p app --features ssr
+cargo test -p server
+
+step "release build"
+cargo leptos build --release
+
+step "end-to-end (Playwright)"
+cd end2end
+npx playwright test
