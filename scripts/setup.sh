@@ -4,10 +4,9 @@
 # Versions: see ../shared/TOOLCHAIN.md — newer ones need a newer rustc than this machine has.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-export PATH="$HOME/.cargo/bin:$ROOT/.tools/node_modules/.bin:$PATH"
+export PATH="$HOME/.cargo/bin:$ROOT/end2end/node_modules/.bin:$PATH"
 CARGO_LEPTOS=0.3.6
 WASM_BINDGEN=0.2.129
-BINARYEN=132.0.0
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 as_root() { if [[ $(id -u) == 0 ]]; then "$@"; else sudo "$@"; fi; }
@@ -24,20 +23,14 @@ if [[ "$(wasm-bindgen --version 2>/dev/null)" != *"$WASM_BINDGEN"* ]]; then
   say "installing wasm-bindgen-cli $WASM_BINDGEN"
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN" --locked
 fi
-if [[ "$(wasm-opt --version 2>/dev/null)" != *"version ${BINARYEN%%.*}"* ]]; then
-  say "installing wasm-opt (npm binaryen@$BINARYEN)"
-  mkdir -p "$ROOT/.tools"
-  npm install --silent --no-audit --no-fund --prefix "$ROOT/.tools" "binaryen@$BINARYEN"
+# wasm-opt (npm binaryen; release builds need it) and Playwright, pinned in end2end's lock file.
+if [[ ! -x "$ROOT/end2end/node_modules/.bin/wasm-opt" || ! -d "$ROOT/end2end/node_modules/@playwright/test" ]]; then
+  say "installing wasm-opt and Playwright (npm ci in end2end/)"
+  (cd "$ROOT/end2end" && npm ci --silent --no-audit --no-fund)
 fi
 
-if [[ ${1:-} == --e2e ]]; then
-  if [[ ! -x /usr/bin/chromium ]]; then
-    say "installing Chromium (Debian package)"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  fi
-  if [[ ! -d "$ROOT/end2end/node_modules/@playwright/test" ]]; then
-    say "installing the Playwright packages"
-    (cd "$ROOT/end2end" && npm ci --silent --no-audit --no-fund)
-  fi
+if [[ ${1:-} == --e2e && ! -x /usr/bin/chromium ]]; then
+  say "installing Chromium (Debian package)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi

@@ -2,7 +2,14 @@
 
 use crate::api;
 use app::db::AppState;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::Request;
 use axum::Router;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto::Builder;
+use tower::ServiceExt;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -38,13 +45,35 @@ pub fn router(state: AppState, site_root: &str) -> Router {
 }
 
 /// Binds `addr` (port 0 picks a free port) and serves until the process ends.
+///
+/// Connections are served by hyper directly rather than `axum::serve` so that HTTP/1 header
+/// names go out in their usual Title-Case (`Content-Type`): some clients and scripts read
+/// them case-sensitively. Each request carries the client's address as `ConnectInfo`.
 pub async fn serve(state: AppState, addr: SocketAddr, site_root: &str) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
     let listener = TcpListener::bind(addr).await?;
     let bound = listener.local_addr()?;
     let app = router(state, site_root).layer(tower_http::trace::TraceLayer::new_for_http());
     let handle = tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await {
-            tracing::error!(error = %e, "server stopped");
+        loop {
+            let (socket, remote) = match listener.accept().await {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    tracing::warn!(error = %e, "accept failed");
+                    continue;
+                }
+            };
+            let app = app.clone();
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
+                    request.extensions_mut().insert(ConnectInfo(remote));
+                    app.clone().oneshot(request.map(Body::new))
+                });
+                let mut builder = Builder::new(TokioExecutor::new());
+                builder.http1().title_case_headers(true);
+                if let Err(e) = builder.serve_connection(TokioIo::new(socket), service).await {
+                    tracing::debug!(error = %e, "connection closed with an error");
+                }
+            });
         }
     });
     Ok((bound, handle))
