@@ -33,7 +33,11 @@ pub const VERSION: &str = "15.0";
 
 impl CefEvent<'_> {
     pub fn to_line(&self) -> String {
-        let ext: Vec<String> = self.extension.iter().map(|(k, v)| format!("{k}={}", extension_value(v))).collect();
+        let ext: Vec<String> = self
+            .extension
+            .iter()
+            .map(|(k, v)| format!("{k}={}", extension_value(v)))
+            .collect();
         format!(
             "CEF:0|{}|{}|{}|{}|{}|{}|{}",
             header(VENDOR),

@@ -260,7 +260,13 @@ mod tests {
 
     #[test]
     fn serde_uses_the_stored_codes() {
-        assert_eq!(serde_json::to_string(&HangupCause::BearerCapabilityNotAvail).unwrap(), "\"BEARERCAPABILITY_NOTAVAIL\"");
-        assert_eq!(serde_json::from_str::<CallType>("\"THREE_WAY\"").unwrap(), CallType::ThreeWay);
+        assert_eq!(
+            serde_json::to_string(&HangupCause::BearerCapabilityNotAvail).unwrap(),
+            "\"BEARERCAPABILITY_NOTAVAIL\""
+        );
+        assert_eq!(
+            serde_json::from_str::<CallType>("\"THREE_WAY\"").unwrap(),
+            CallType::ThreeWay
+        );
     }
 }

@@ -11,28 +11,37 @@ static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations
 /// Connects to `url`, creating a SQLite file (and its folder) if missing, and migrates it.
 pub async fn open(url: &str) -> anyhow::Result<Db> {
     sqlx::any::install_default_drivers();
-    let backend = Backend::from_url(url)
-        .with_context(|| format!("unsupported database URL '{url}': use sqlite://PATH"))?;
+    let backend =
+        Backend::from_url(url).with_context(|| format!("unsupported database URL '{url}': use sqlite://PATH"))?;
     if backend == Backend::Postgres {
         // The data layer builds its SQL for PostgreSQL too; its migrations are not written yet.
         bail!("PostgreSQL is not supported yet: use a sqlite:// database URL");
     }
     let pool = match backend {
         Backend::Sqlite => {
-            let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)
-                .with_context(|| format!("bad SQLite URL '{url}'"))?;
+            let options =
+                sqlx::sqlite::SqliteConnectOptions::from_str(url).with_context(|| format!("bad SQLite URL '{url}'"))?;
             if let Some(dir) = options.get_filename().parent() {
                 if !dir.as_os_str().is_empty() {
                     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
                 }
             }
-            let url = if url.contains("mode=") { url.to_owned() } else { format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' }) };
+            let url = if url.contains("mode=") {
+                url.to_owned()
+            } else {
+                format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
+            };
             AnyPoolOptions::new()
                 .max_connections(8)
                 .after_connect(|conn, _| {
                     Box::pin(async move {
                         // WAL lets the console's readers go on while a batch is written.
-                        for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000"] {
+                        for pragma in [
+                            "PRAGMA journal_mode = WAL",
+                            "PRAGMA synchronous = NORMAL",
+                            "PRAGMA foreign_keys = ON",
+                            "PRAGMA busy_timeout = 5000",
+                        ] {
                             sqlx::query(pragma).execute(&mut *conn).await?;
                         }
                         Ok(())
@@ -45,6 +54,9 @@ pub async fn open(url: &str) -> anyhow::Result<Db> {
         Backend::Postgres => unreachable!("refused above"),
     };
     let db = Db { pool, backend };
-    SQLITE_MIGRATIONS.run(&db.pool).await.context("database migration failed")?;
+    SQLITE_MIGRATIONS
+        .run(&db.pool)
+        .await
+        .context("database migration failed")?;
     Ok(db)
 }

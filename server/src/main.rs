@@ -13,7 +13,12 @@ use std::net::SocketAddr;
 #[command(name = "pslog", version)]
 struct Cli {
     /// Database URL; a SQLite file is created (with its folder) if missing.
-    #[arg(long, global = true, env = "PSLOG_DATABASE_URL", default_value = "sqlite://data/pslog.db")]
+    #[arg(
+        long,
+        global = true,
+        env = "PSLOG_DATABASE_URL",
+        default_value = "sqlite://data/pslog.db"
+    )]
     database: String,
     #[command(subcommand)]
     command: Command,
@@ -77,7 +82,15 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve { addr, demo: with_demo } => {
             if with_demo && demo::is_empty(&db).await? {
                 eprintln!("filling the empty database with demo data…");
-                fill_demo(&db, demo::DemoConfig { rows: 3000, seed: 20150508, anchor_ms: current_hour() }).await?;
+                fill_demo(
+                    &db,
+                    demo::DemoConfig {
+                        rows: 3000,
+                        seed: 20150508,
+                        anchor_ms: current_hour(),
+                    },
+                )
+                .await?;
             }
             let site_root = web::site_root();
             let (bound, handle) = web::serve(AppState { db }, addr, &site_root)

@@ -9,12 +9,12 @@ use axum::Router;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto::Builder;
-use tower::ServiceExt;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
+use tower::ServiceExt;
 
 /// Where the compiled wasm, JS and CSS are (cargo-leptos writes them to `target/site`).
 pub fn site_root() -> String {
@@ -31,15 +31,10 @@ pub fn router(state: AppState, site_root: &str) -> Router {
     let context_state = state.clone();
     Router::new()
         .merge(api::routes(state))
-        .leptos_routes_with_context(
-            &options,
-            routes,
-            move || provide_context(context_state.clone()),
-            {
-                let options = options.clone();
-                move || app::shell(options.clone())
-            },
-        )
+        .leptos_routes_with_context(&options, routes, move || provide_context(context_state.clone()), {
+            let options = options.clone();
+            move || app::shell(options.clone())
+        })
         .fallback(leptos_axum::file_and_error_handler(app::shell))
         .with_state(options)
 }
@@ -49,7 +44,11 @@ pub fn router(state: AppState, site_root: &str) -> Router {
 /// Connections are served by hyper directly rather than `axum::serve` so that HTTP/1 header
 /// names go out in their usual Title-Case (`Content-Type`): some clients and scripts read
 /// them case-sensitively. Each request carries the client's address as `ConnectInfo`.
-pub async fn serve(state: AppState, addr: SocketAddr, site_root: &str) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
+pub async fn serve(
+    state: AppState,
+    addr: SocketAddr,
+    site_root: &str,
+) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
     let listener = TcpListener::bind(addr).await?;
     let bound = listener.local_addr()?;
     let app = router(state, site_root).layer(tower_http::trace::TraceLayer::new_for_http());

@@ -12,17 +12,44 @@ pub const SPEC: CategorySpec = CategorySpec {
     summary: "Every login, logout and session timeout of the web console. \
               \"anonymousUser\" marks an event the system triggered.",
     columns: &[
-        ColumnSpec { label: "Timestamp", sort_key: Some("timestamp") },
-        ColumnSpec { label: "Result", sort_key: Some("result") },
-        ColumnSpec { label: "Username", sort_key: Some("username") },
-        ColumnSpec { label: "IP Address", sort_key: Some("ip") },
+        ColumnSpec {
+            label: "Timestamp",
+            sort_key: Some("timestamp"),
+        },
+        ColumnSpec {
+            label: "Result",
+            sort_key: Some("result"),
+        },
+        ColumnSpec {
+            label: "Username",
+            sort_key: Some("username"),
+        },
+        ColumnSpec {
+            label: "IP Address",
+            sort_key: Some("ip"),
+        },
     ],
     filters: &[
-        FilterSpec { name: "result", label: "Result", kind: FilterKind::Code(AuthResult::CODES) },
-        FilterSpec { name: "username", label: "Username", kind: FilterKind::Prefix },
-        FilterSpec { name: "ip", label: "IP Address", kind: FilterKind::Prefix },
+        FilterSpec {
+            name: "result",
+            label: "Result",
+            kind: FilterKind::Code(AuthResult::CODES),
+        },
+        FilterSpec {
+            name: "username",
+            label: "Username",
+            kind: FilterKind::Prefix,
+        },
+        FilterSpec {
+            name: "ip",
+            label: "IP Address",
+            kind: FilterKind::Prefix,
+        },
     ],
-    legends: &[Legend { title: "Result", codes: AuthResult::CODES }],
+    legends: &[Legend {
+        title: "Result",
+        codes: AuthResult::CODES,
+    }],
 };
 
 #[cfg(feature = "ssr")]
@@ -50,7 +77,12 @@ mod server {
         time_column: "occurred_at",
         columns: &["id", "occurred_at", "result", "username", "ip_address"],
         text_columns: &["result", "username", "ip_address"],
-        sorts: &[("timestamp", "occurred_at"), ("result", "result"), ("username", "username"), ("ip", "ip_address")],
+        sorts: &[
+            ("timestamp", "occurred_at"),
+            ("result", "result"),
+            ("username", "username"),
+            ("ip", "ip_address"),
+        ],
     };
 
     #[derive(Debug, Default, PartialEq)]
@@ -155,7 +187,9 @@ mod tests {
         let filter = WebSessionFilter::parse(&mut q)?;
         q.finish()?;
         let query = ListQuery::new(WebSessions::TABLE, &params, filter.conditions());
-        let (text, values) = query.page(params.size.0 as u64, params.offset()).build(SqliteQueryBuilder);
+        let (text, values) = query
+            .page(params.size.0 as u64, params.offset())
+            .build(SqliteQueryBuilder);
         Ok((text, format!("{:?}", values.0)))
     }
 
@@ -166,7 +200,10 @@ mod tests {
             text,
             r#"SELECT "id", "occurred_at", "result", "username", "ip_address" FROM "web_session" WHERE "id" IN (SELECT "id" FROM "web_session" ORDER BY "occurred_at" DESC, "id" DESC LIMIT ? OFFSET ?) ORDER BY "occurred_at" DESC, "id" DESC"#
         );
-        assert!(values.contains("BigUnsigned(Some(25))") && values.contains("BigUnsigned(Some(0))"), "{values}");
+        assert!(
+            values.contains("BigUnsigned(Some(25))") && values.contains("BigUnsigned(Some(0))"),
+            "{values}"
+        );
     }
 
     #[test]
@@ -177,14 +214,20 @@ mod tests {
 
         let (text, values) = sql("username=adm").unwrap();
         assert!(text.contains(r#"WHERE "username" >= ? AND "username" < ?"#), "{text}");
-        assert!(values.contains("\"adm\"") && values.contains("adm\\u{10ffff}"), "{values}");
+        assert!(
+            values.contains("\"adm\"") && values.contains("adm\\u{10ffff}"),
+            "{values}"
+        );
 
         let (text, _) = sql("ip=93.57.").unwrap();
         assert!(text.contains(r#""ip_address" >= ? AND "ip_address" < ?"#), "{text}");
 
         let (text, values) = sql("from=2015-05-08&to=2015-05-08").unwrap();
         assert!(text.contains(r#""occurred_at" >= ? AND "occurred_at" < ?"#), "{text}");
-        assert!(values.contains("1431043200000") && values.contains("1431129600000"), "{values}");
+        assert!(
+            values.contains("1431043200000") && values.contains("1431129600000"),
+            "{values}"
+        );
 
         let (text, values) = sql("q=50%25_off").unwrap();
         assert!(
@@ -208,10 +251,20 @@ mod tests {
 
     #[test]
     fn hostile_input_is_only_ever_a_bound_value() {
-        for raw in ["q=%27%20OR%201%3D1%20--", "username=%27%3B%20DROP%20TABLE%20web_session%3B--", "ip=%22%29%20OR%20%28%221"] {
+        for raw in [
+            "q=%27%20OR%201%3D1%20--",
+            "username=%27%3B%20DROP%20TABLE%20web_session%3B--",
+            "ip=%22%29%20OR%20%28%221",
+        ] {
             let (text, values) = sql(raw).unwrap();
-            assert!(!text.contains("OR 1=1") && !text.contains("DROP") && !text.contains(r#"") OR"#), "{text}");
-            assert!(values.contains("OR 1=1") || values.contains("DROP") || values.contains(") OR ("), "{values}");
+            assert!(
+                !text.contains("OR 1=1") && !text.contains("DROP") && !text.contains(r#"") OR"#),
+                "{text}"
+            );
+            assert!(
+                values.contains("OR 1=1") || values.contains("DROP") || values.contains(") OR ("),
+                "{values}"
+            );
         }
         assert!(matches!(sql("result=' OR 1=1 --"), Err(AppError::BadRequest(_))));
         assert!(matches!(sql("sort=occurred_at;DROP"), Err(AppError::BadRequest(_))));
@@ -233,7 +286,11 @@ mod tests {
         }
         // Every sortable column has a sort, and every filter of the form is understood.
         for c in SPEC.columns {
-            assert!(c.sort_key.is_none_or(|k| sql(&format!("sort={k}")).is_ok()), "{}", c.label);
+            assert!(
+                c.sort_key.is_none_or(|k| sql(&format!("sort={k}")).is_ok()),
+                "{}",
+                c.label
+            );
         }
         for f in SPEC.filters {
             let value = match f.kind {

@@ -72,7 +72,12 @@ impl<T: LogTable> ListRequest<T> {
         let filter = T::Filter::parse(&mut q)?;
         q.finish()?;
         let query = ListQuery::new(T::TABLE, &params, filter.conditions());
-        Ok(ListRequest { params, filter, query, ctx })
+        Ok(ListRequest {
+            params,
+            filter,
+            query,
+            ctx,
+        })
     }
 
     fn active_filters(&self) -> Vec<String> {
@@ -108,7 +113,13 @@ async fn page_of<T: LogTable>(state: &AppState, raw_query: &str) -> Result<LogPa
     let req = ListRequest::<T>::parse(state, raw_query).await?;
     let (total, rows) = read_page(state, &req).await?;
     Ok(LogPage {
-        rows: rows.iter().map(|r| LogRow { id: T::id(r), cells: T::cells(r, &req.ctx) }).collect(),
+        rows: rows
+            .iter()
+            .map(|r| LogRow {
+                id: T::id(r),
+                cells: T::cells(r, &req.ctx),
+            })
+            .collect(),
         total,
         page: req.params.page.0,
         page_size: req.params.size.0,
@@ -132,7 +143,10 @@ async fn detail_of<T: LogTable>(state: &AppState, id: i64) -> Result<LogDetail, 
         .await?
         .ok_or_else(|| AppError::NotFound(format!("There is no {} row with id {id}.", T::SPEC.title)))?;
     let row = T::decode(&row)?;
-    Ok(LogDetail { fields: T::detail(&row, &ctx), time_zone: ctx.zone.name().to_owned() })
+    Ok(LogDetail {
+        fields: T::detail(&row, &ctx),
+        time_zone: ctx.zone.name().to_owned(),
+    })
 }
 
 pub async fn fetch_page(state: &AppState, category: Category, raw_query: &str) -> Result<LogPage, AppError> {

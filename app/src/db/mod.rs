@@ -63,7 +63,15 @@ impl Db {
     /// The appliance settings (the migration creates the one row).
     pub async fn settings(&self) -> Result<Settings, AppError> {
         let statement: SelectStatement = Query::select()
-            .columns(["time_zone", "cdr_masking", "cdr_retention_period", "cdr_retention_count"].map(Alias::new))
+            .columns(
+                [
+                    "time_zone",
+                    "cdr_masking",
+                    "cdr_retention_period",
+                    "cdr_retention_count",
+                ]
+                .map(Alias::new),
+            )
             .from(Alias::new("settings"))
             .and_where(Expr::col(Alias::new("id")).eq(1))
             .to_owned();
@@ -75,8 +83,12 @@ impl Db {
         let period: String = row.try_get(2)?;
         Ok(Settings {
             time_zone: row.try_get(0)?,
-            cdr_masking: masking.parse::<MaskingPolicy>().map_err(|e| AppError::internal("settings", e))?,
-            cdr_retention_period: period.parse::<RetentionPeriod>().map_err(|e| AppError::internal("settings", e))?,
+            cdr_masking: masking
+                .parse::<MaskingPolicy>()
+                .map_err(|e| AppError::internal("settings", e))?,
+            cdr_retention_period: period
+                .parse::<RetentionPeriod>()
+                .map_err(|e| AppError::internal("settings", e))?,
             cdr_retention_count: row.try_get(3)?,
         })
     }

@@ -98,7 +98,11 @@ impl ListQuery {
         }
         order.push((table.time_column, dir.clone()));
         order.push(("id", dir));
-        ListQuery { table, condition, order }
+        ListQuery {
+            table,
+            condition,
+            order,
+        }
     }
 
     /// Adds the filter's WHERE clause, if there is one.
@@ -118,13 +122,25 @@ impl ListQuery {
 
     /// `SELECT COUNT(*)` of the matching rows.
     pub fn count(&self) -> SelectStatement {
-        self.filtered(Query::select().expr(Expr::cust("COUNT(*)")).from(Alias::new(self.table.table)).to_owned())
+        self.filtered(
+            Query::select()
+                .expr(Expr::cust("COUNT(*)"))
+                .from(Alias::new(self.table.table))
+                .to_owned(),
+        )
     }
 
     /// One page of rows, by deferred join.
     pub fn page(&self, limit: u64, offset: u64) -> SelectStatement {
         let ids = self
-            .ordered(self.filtered(Query::select().column(Alias::new("id")).from(Alias::new(self.table.table)).to_owned()))
+            .ordered(
+                self.filtered(
+                    Query::select()
+                        .column(Alias::new("id"))
+                        .from(Alias::new(self.table.table))
+                        .to_owned(),
+                ),
+            )
             .limit(limit)
             .offset(offset)
             .to_owned();

@@ -108,15 +108,26 @@ pub struct Cell {
 
 impl Cell {
     pub fn text(text: impl Into<String>) -> Self {
-        Cell { text: text.into(), ..Default::default() }
+        Cell {
+            text: text.into(),
+            ..Default::default()
+        }
     }
 
     pub fn link(text: impl Into<String>, href: impl Into<String>) -> Self {
-        Cell { text: text.into(), href: Some(href.into()), title: None }
+        Cell {
+            text: text.into(),
+            href: Some(href.into()),
+            title: None,
+        }
     }
 
     pub fn code(info: &CodeInfo) -> Self {
-        Cell { text: info.label.to_owned(), href: None, title: Some(info.meaning.to_owned()) }
+        Cell {
+            text: info.label.to_owned(),
+            href: None,
+            title: Some(info.meaning.to_owned()),
+        }
     }
 }
 

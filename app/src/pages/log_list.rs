@@ -25,7 +25,10 @@ fn LogList(category: Category) -> impl IntoView {
     let spec = category.spec();
     let location = use_location();
     let query = use_query_map();
-    let page = Resource::new(move || location.search.get(), move |search| fetch_log_page(category, search));
+    let page = Resource::new(
+        move || location.search.get(),
+        move |search| fetch_log_page(category, search),
+    );
     let refresh = Callback::new(move |_: ()| page.refetch());
     view! {
         <leptos_meta::Title text=spec.title/>
@@ -67,7 +70,12 @@ fn FilterForm(spec: &'static CategorySpec, query: Memo<ParamsMap>) -> impl IntoV
     let kept = move || {
         [param::SORT, param::DIR, param::SIZE]
             .into_iter()
-            .filter_map(|k| query.read().get(k).map(|v| view! { <input type="hidden" name=k value=v/> }))
+            .filter_map(|k| {
+                query
+                    .read()
+                    .get(k)
+                    .map(|v| view! { <input type="hidden" name=k value=v/> })
+            })
             .collect_view()
     };
     view! {
@@ -136,7 +144,12 @@ fn FilterForm(spec: &'static CategorySpec, query: Memo<ParamsMap>) -> impl IntoV
 }
 
 #[component]
-fn LogTable(spec: &'static CategorySpec, page: LogPage, query: Memo<ParamsMap>, refresh: Callback<()>) -> impl IntoView {
+fn LogTable(
+    spec: &'static CategorySpec,
+    page: LogPage,
+    query: Memo<ParamsMap>,
+    refresh: Callback<()>,
+) -> impl IntoView {
     let route = spec.route;
     let csv_href = move || {
         let mut q = query.get();
@@ -227,7 +240,11 @@ fn SortHeader(
         with_params(
             route,
             &query.get(),
-            &[(param::SORT, Some(key.to_owned())), (param::DIR, Some(next_dir.to_owned())), (param::PAGE, None)],
+            &[
+                (param::SORT, Some(key.to_owned())),
+                (param::DIR, Some(next_dir.to_owned())),
+                (param::PAGE, None),
+            ],
         )
     };
     let (arrow, aria) = match state {

@@ -9,9 +9,24 @@ use app::codes::{CallType, Disposition as D, HangupCause as H};
 use sea_query::SimpleExpr;
 
 const COLUMNS: &[&str] = &[
-    "call_date", "caller_number", "caller_name", "caller_group", "caller_account_id", "caller_user_agent",
-    "callee_number", "callee_name", "callee_group", "callee_account_id", "callee_user_agent",
-    "total_duration", "call_duration", "disposition", "hangup_cause", "call_id", "call_type", "call_route",
+    "call_date",
+    "caller_number",
+    "caller_name",
+    "caller_group",
+    "caller_account_id",
+    "caller_user_agent",
+    "callee_number",
+    "callee_name",
+    "callee_group",
+    "callee_account_id",
+    "callee_user_agent",
+    "total_duration",
+    "call_duration",
+    "disposition",
+    "hangup_cause",
+    "call_id",
+    "call_type",
+    "call_route",
 ];
 
 /// One leg: who called whom, how long, and how it ended.
@@ -84,24 +99,136 @@ pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<u64> {
             };
             let route = if cause == H::SubscriberAbsent { "trunk-eu1" } else { "" };
             let ring = gen.rng.i64(0..25);
-            write(&mut out, Leg { at: t, caller: Some(&a), callee: Some(&b), dialled: "", total: talk + ring, talk, disposition, cause: Some(cause), call_id: &call_id, call_type: CallType::Call, route }).await?;
+            write(
+                &mut out,
+                Leg {
+                    at: t,
+                    caller: Some(&a),
+                    callee: Some(&b),
+                    dialled: "",
+                    total: talk + ring,
+                    talk,
+                    disposition,
+                    cause: Some(cause),
+                    call_id: &call_id,
+                    call_type: CallType::Call,
+                    route,
+                },
+            )
+            .await?;
             written += 1;
         } else if kind < 92 {
             // A transfer: A calls B, B transfers A to C; the bridge legs close with STOP_CONF.
             let c = gen.account();
             let talk1 = gen.rng.i64(5..300);
-            write(&mut out, Leg { at: t, caller: Some(&a), callee: Some(&b), dialled: "", total: talk1 + 4, talk: talk1, disposition: D::Answered, cause: Some(H::NormalClearing), call_id: &call_id, call_type: CallType::Transfer, route: "" }).await?;
-            write(&mut out, Leg { at: t + 9_000, caller: None, callee: None, dialled: &b.phone_number, total: 0, talk: 0, disposition: D::StopConf, cause: None, call_id: &call_id, call_type: CallType::Transfer, route: "" }).await?;
+            write(
+                &mut out,
+                Leg {
+                    at: t,
+                    caller: Some(&a),
+                    callee: Some(&b),
+                    dialled: "",
+                    total: talk1 + 4,
+                    talk: talk1,
+                    disposition: D::Answered,
+                    cause: Some(H::NormalClearing),
+                    call_id: &call_id,
+                    call_type: CallType::Transfer,
+                    route: "",
+                },
+            )
+            .await?;
+            write(
+                &mut out,
+                Leg {
+                    at: t + 9_000,
+                    caller: None,
+                    callee: None,
+                    dialled: &b.phone_number,
+                    total: 0,
+                    talk: 0,
+                    disposition: D::StopConf,
+                    cause: None,
+                    call_id: &call_id,
+                    call_type: CallType::Transfer,
+                    route: "",
+                },
+            )
+            .await?;
             let talk2 = gen.rng.i64(5..600);
-            write(&mut out, Leg { at: t + 10_000, caller: Some(&a), callee: Some(&c), dialled: "", total: talk2 + 3, talk: talk2, disposition: D::Answered, cause: Some(H::NormalClearing), call_id: &call_id, call_type: CallType::Transfer, route: "" }).await?;
-            write(&mut out, Leg { at: t + 10_000 + talk2 * 1000, caller: None, callee: None, dialled: &a.phone_number, total: 0, talk: 0, disposition: D::StopConf, cause: None, call_id: &call_id, call_type: CallType::Transfer, route: "" }).await?;
+            write(
+                &mut out,
+                Leg {
+                    at: t + 10_000,
+                    caller: Some(&a),
+                    callee: Some(&c),
+                    dialled: "",
+                    total: talk2 + 3,
+                    talk: talk2,
+                    disposition: D::Answered,
+                    cause: Some(H::NormalClearing),
+                    call_id: &call_id,
+                    call_type: CallType::Transfer,
+                    route: "",
+                },
+            )
+            .await?;
+            write(
+                &mut out,
+                Leg {
+                    at: t + 10_000 + talk2 * 1000,
+                    caller: None,
+                    callee: None,
+                    dialled: &a.phone_number,
+                    total: 0,
+                    talk: 0,
+                    disposition: D::StopConf,
+                    cause: None,
+                    call_id: &call_id,
+                    call_type: CallType::Transfer,
+                    route: "",
+                },
+            )
+            .await?;
             written += 4;
         } else if kind < 97 {
             // A three-way call: A calls B, then invites C.
             let c = gen.account();
             let talk = gen.rng.i64(30..900);
-            write(&mut out, Leg { at: t, caller: Some(&a), callee: Some(&b), dialled: "", total: talk + 5, talk, disposition: D::Answered, cause: Some(H::NormalClearing), call_id: &call_id, call_type: CallType::ThreeWay, route: "" }).await?;
-            write(&mut out, Leg { at: t + 20_000, caller: Some(&a), callee: Some(&c), dialled: "", total: talk - 15, talk: (talk - 20).max(0), disposition: D::Answered, cause: Some(H::NormalClearing), call_id: &call_id, call_type: CallType::ThreeWay, route: "" }).await?;
+            write(
+                &mut out,
+                Leg {
+                    at: t,
+                    caller: Some(&a),
+                    callee: Some(&b),
+                    dialled: "",
+                    total: talk + 5,
+                    talk,
+                    disposition: D::Answered,
+                    cause: Some(H::NormalClearing),
+                    call_id: &call_id,
+                    call_type: CallType::ThreeWay,
+                    route: "",
+                },
+            )
+            .await?;
+            write(
+                &mut out,
+                Leg {
+                    at: t + 20_000,
+                    caller: Some(&a),
+                    callee: Some(&c),
+                    dialled: "",
+                    total: talk - 15,
+                    talk: (talk - 20).max(0),
+                    disposition: D::Answered,
+                    cause: Some(H::NormalClearing),
+                    call_id: &call_id,
+                    call_type: CallType::ThreeWay,
+                    route: "",
+                },
+            )
+            .await?;
             written += 2;
         } else {
             // A conference room: several accounts dial the room number.
@@ -109,7 +236,23 @@ pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<u64> {
             for i in 0..participants {
                 let p = gen.account();
                 let talk = gen.rng.i64(60..1800);
-                write(&mut out, Leg { at: t + i as i64 * 15_000, caller: Some(&p), callee: None, dialled: "600", total: talk + 2, talk, disposition: D::Answered, cause: Some(H::NotDefined), call_id: &call_id, call_type: CallType::Conference, route: "" }).await?;
+                write(
+                    &mut out,
+                    Leg {
+                        at: t + i as i64 * 15_000,
+                        caller: Some(&p),
+                        callee: None,
+                        dialled: "600",
+                        total: talk + 2,
+                        talk,
+                        disposition: D::Answered,
+                        cause: Some(H::NotDefined),
+                        call_id: &call_id,
+                        call_type: CallType::Conference,
+                        route: "",
+                    },
+                )
+                .await?;
             }
             written += participants;
         }
@@ -121,20 +264,71 @@ pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<u64> {
 /// The manual's transfer trace (call id 1251498178) and three-way call, between its two
 /// example accounts.
 async fn seed_trace(gen: &Gen<'_>, out: &mut BatchInsert<'_>) -> anyhow::Result<()> {
-    let arthur = &gen.accounts[0];
-    let dante = &gen.accounts[1];
-    let legs: [(&str, bool, Option<&DemoAccount>, &str, i64, i64, D, Option<H>, &str, CallType); 7] = [
-        ("2015-04-28 16:12:17.000", true, Some(dante), "", 18, 18, D::Answered, Some(H::NormalClearing), "1998267691", CallType::ThreeWay),
-        ("2015-04-28 16:12:03.000", false, None, "3912651321", 0, 0, D::StopConf, None, "1251498178", CallType::Transfer),
-        ("2015-04-28 16:11:27.000", false, None, "4418591930", 0, 0, D::StopConf, None, "1251498178", CallType::Transfer),
-        ("2015-04-28 16:11:18.000", true, Some(dante), "", 21, 7, D::Answered, Some(H::NormalClearing), "1251498178", CallType::Transfer),
-        ("2015-04-28 16:11:08.000", false, None, "3912651321", 0, 0, D::StopConf, None, "15341336", CallType::Transfer),
-        ("2015-04-28 16:11:02.000", true, Some(arthur), "", 0, 0, D::Busy, Some(H::UserBusy), "1251498178", CallType::Transfer),
-        ("2015-04-28 16:10:23.000", true, Some(dante), "", 21, 14, D::Answered, Some(H::NormalClearing), "15341336", CallType::Transfer),
+    let arthur = Some(&gen.accounts[0]);
+    let dante = Some(&gen.accounts[1]);
+    let answered = |time, callee, total, talk, call_id, call_type| Leg {
+        at: at(time),
+        caller: arthur,
+        callee,
+        dialled: "",
+        total,
+        talk,
+        disposition: D::Answered,
+        cause: Some(H::NormalClearing),
+        call_id,
+        call_type,
+        route: "",
+    };
+    // A bridge leg closing: no caller, only the number it was bridged to.
+    let stop = |time, dialled, call_id| Leg {
+        at: at(time),
+        caller: None,
+        callee: None,
+        dialled,
+        total: 0,
+        talk: 0,
+        disposition: D::StopConf,
+        cause: None,
+        call_id,
+        call_type: CallType::Transfer,
+        route: "",
+    };
+    let legs = [
+        answered(
+            "2015-04-28 16:12:17.000",
+            dante,
+            18,
+            18,
+            "1998267691",
+            CallType::ThreeWay,
+        ),
+        stop("2015-04-28 16:12:03.000", "3912651321", "1251498178"),
+        stop("2015-04-28 16:11:27.000", "4418591930", "1251498178"),
+        answered(
+            "2015-04-28 16:11:18.000",
+            dante,
+            21,
+            7,
+            "1251498178",
+            CallType::Transfer,
+        ),
+        stop("2015-04-28 16:11:08.000", "3912651321", "15341336"),
+        Leg {
+            disposition: D::Busy,
+            cause: Some(H::UserBusy),
+            ..answered(
+                "2015-04-28 16:11:02.000",
+                arthur,
+                0,
+                0,
+                "1251498178",
+                CallType::Transfer,
+            )
+        },
+        answered("2015-04-28 16:10:23.000", dante, 21, 14, "15341336", CallType::Transfer),
     ];
-    for (time, from_arthur, callee, dialled, total, talk, disposition, cause, call_id, call_type) in legs {
-        let caller = from_arthur.then_some(arthur);
-        write(out, Leg { at: at(time), caller, callee, dialled, total, talk, disposition, cause, call_id, call_type, route: "" }).await?;
+    for leg in legs {
+        write(out, leg).await?;
     }
     Ok(())
 }

@@ -7,16 +7,43 @@ use super::{flag, v, Gen};
 use app::codes::{MessageStatus, MessageType, Variant};
 
 const SECURE: &[&str] = &[
-    "uuid", "from_account", "from_account_id", "to_account", "to_account_id", "tech_message", "api_version",
-    "status", "send_attempts", "received_at", "processed_at",
+    "uuid",
+    "from_account",
+    "from_account_id",
+    "to_account",
+    "to_account_id",
+    "tech_message",
+    "api_version",
+    "status",
+    "send_attempts",
+    "received_at",
+    "processed_at",
 ];
 const INSTALL: &[&str] = &[
-    "occurred_at", "account", "account_id", "platform", "variant", "sent", "sent_by", "recipient", "message_type",
-    "message_link", "token",
+    "occurred_at",
+    "account",
+    "account_id",
+    "platform",
+    "variant",
+    "sent",
+    "sent_by",
+    "recipient",
+    "message_type",
+    "message_link",
+    "token",
 ];
 const ACTIVATION: &[&str] = &[
-    "occurred_at", "consumed", "account", "account_id", "sent", "sent_by", "recipient", "message_type",
-    "message_link", "token", "valid_until",
+    "occurred_at",
+    "consumed",
+    "account",
+    "account_id",
+    "sent",
+    "sent_by",
+    "recipient",
+    "message_type",
+    "message_link",
+    "token",
+    "valid_until",
 ];
 const HOUR_MS: i64 = 3_600_000;
 
@@ -47,7 +74,11 @@ pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<Vec<(&'static str, u6
             _ => MessageStatus::InvalidPayload,
         };
         let processed = (status != MessageStatus::Enqueued).then(|| received + gen.rng.i64(50..5_000));
-        let attempts = if status == MessageStatus::Delivered { gen.rng.i64(1..3) } else { gen.rng.i64(1..8) };
+        let attempts = if status == MessageStatus::Delivered {
+            gen.rng.i64(1..3)
+        } else {
+            gen.rng.i64(1..8)
+        };
         let uuid = uuid(gen);
         secure
             .row(vec![
@@ -74,7 +105,11 @@ pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<Vec<(&'static str, u6
         let a = gen.account();
         let (sent_by, _) = gen.pick(&CONSOLE_USERS[..3]);
         let kind = gen.pick(MessageType::ALL);
-        let recipient = if kind == MessageType::Sms { a.phone_number.clone() } else { a.email.clone() };
+        let recipient = if kind == MessageType::Sms {
+            a.phone_number.clone()
+        } else {
+            a.email.clone()
+        };
         let at = gen.instant();
         let token = token(gen);
         let sent = gen.chance(92);
@@ -84,12 +119,19 @@ pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<Vec<(&'static str, u6
                 v(a.username.clone()),
                 v(a.id),
                 v(a.platform.code()),
-                v(if gen.chance(70) { Variant::Zrtp.code() } else { Variant::Sdes.code() }),
+                v(if gen.chance(70) {
+                    Variant::Zrtp.code()
+                } else {
+                    Variant::Sdes.code()
+                }),
                 flag(sent),
                 v(sent_by),
                 v(recipient.clone()),
                 v(kind.code()),
-                v(format!("https://privateserver.example.com/install/{}", a.platform.code().to_lowercase())),
+                v(format!(
+                    "https://privateserver.example.com/install/{}",
+                    a.platform.code().to_lowercase()
+                )),
                 v(token.clone()),
             ])
             .await?;

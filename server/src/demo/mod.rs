@@ -81,7 +81,9 @@ pub async fn is_empty(db: &Db) -> anyhow::Result<bool> {
     use sqlx::Row;
     let (sql, values) = db.backend.build(
         &sea_query::Query::select()
-            .expr(sea_query::Expr::cust("(SELECT COUNT(*) FROM account) + (SELECT COUNT(*) FROM web_session) + (SELECT COUNT(*) FROM cdr)"))
+            .expr(sea_query::Expr::cust(
+                "(SELECT COUNT(*) FROM account) + (SELECT COUNT(*) FROM web_session) + (SELECT COUNT(*) FROM cdr)",
+            ))
             .to_owned(),
     );
     let n: i64 = sqlx::query_with(&sql, values).fetch_one(&db.pool).await?.try_get(0)?;
@@ -96,7 +98,14 @@ pub async fn fill(db: &Db, config: &DemoConfig) -> anyhow::Result<DemoSummary> {
     }
     let mut rng = Rng::with_seed(config.seed);
     let accounts = people::accounts((config.rows / 25).clamp(12, 400) as usize, &mut rng);
-    let mut gen = Gen { db, rng, accounts, rows: config.rows, anchor: config.anchor_ms, window: 30 * DAY_MS };
+    let mut gen = Gen {
+        db,
+        rng,
+        accounts,
+        rows: config.rows,
+        anchor: config.anchor_ms,
+        window: 30 * DAY_MS,
+    };
     let mut summary = DemoSummary::default();
     summary.tables.push(("account", write_accounts(&gen).await?));
     summary.tables.extend(console::generate(&mut gen).await?);
@@ -110,7 +119,14 @@ async fn write_accounts(gen: &Gen<'_>) -> anyhow::Result<u64> {
     let mut out = BatchInsert::new(
         gen.db,
         "account",
-        &["id", "username", "description", "phone_number", "group_name", "platform"],
+        &[
+            "id",
+            "username",
+            "description",
+            "phone_number",
+            "group_name",
+            "platform",
+        ],
     );
     for a in &gen.accounts {
         out.row(vec![

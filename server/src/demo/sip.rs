@@ -10,8 +10,18 @@ use app::codes::{SipEvent, SipSource, Transport};
 use sea_query::SimpleExpr;
 
 const COLUMNS: &[&str] = &[
-    "occurred_at", "event", "source", "peername", "account_id", "details", "useragent", "remote_addr",
-    "tls_cipher", "transport", "reconciled", "expires_secs",
+    "occurred_at",
+    "event",
+    "source",
+    "peername",
+    "account_id",
+    "details",
+    "useragent",
+    "remote_addr",
+    "tls_cipher",
+    "transport",
+    "reconciled",
+    "expires_secs",
 ];
 const REGISTER_EVERY_MS: i64 = 30 * 60_000;
 const EXPIRES_SECS: i64 = 3_600;
@@ -29,7 +39,11 @@ struct Event<'a> {
 }
 
 async fn write(out: &mut BatchInsert<'_>, e: Event<'_>) -> anyhow::Result<()> {
-    let cipher = if e.transport == Transport::Tls { "AES256-SHA" } else { "" };
+    let cipher = if e.transport == Transport::Tls {
+        "AES256-SHA"
+    } else {
+        ""
+    };
     let row: Vec<SimpleExpr> = vec![
         v(e.at),
         v(e.event.code()),
@@ -64,20 +78,63 @@ pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<u64> {
         };
         let port = a.port.wrapping_add(gen.rng.u16(0..50));
         let addr = format!("{}:{port}", a.ip);
-        let transport = if gen.chance(90) { Transport::Tls } else { gen.pick(&[Transport::Tcp, Transport::Udp]) };
+        let transport = if gen.chance(90) {
+            Transport::Tls
+        } else {
+            gen.pick(&[Transport::Tcp, Transport::Udp])
+        };
         let reconciled = gen.chance(85).then_some((a.username.as_str(), a.id));
         let ua = a.user_agent.as_str();
         let account = Some((a.username.as_str(), a.id));
-        write(&mut out, Event { at: start, event: SipEvent::Connect, source: SipSource::Client, account: reconciled, details: "", useragent: "", remote_addr: &addr, transport }).await?;
+        write(
+            &mut out,
+            Event {
+                at: start,
+                event: SipEvent::Connect,
+                source: SipSource::Client,
+                account: reconciled,
+                details: "",
+                useragent: "",
+                remote_addr: &addr,
+                transport,
+            },
+        )
+        .await?;
         for i in 0..registers {
             let t = start + 800 + i * REGISTER_EVERY_MS + gen.rng.i64(0..2_000);
-            write(&mut out, Event { at: t, event: SipEvent::Register, source: SipSource::Client, account, details: "200 OK", useragent: ua, remote_addr: &addr, transport }).await?;
+            write(
+                &mut out,
+                Event {
+                    at: t,
+                    event: SipEvent::Register,
+                    source: SipSource::Client,
+                    account,
+                    details: "200 OK",
+                    useragent: ua,
+                    remote_addr: &addr,
+                    transport,
+                },
+            )
+            .await?;
         }
         written += 1 + registers as u64;
         if !still_open {
             let end = start + registers * REGISTER_EVERY_MS + gen.rng.i64(1_000..60_000);
             if gen.chance(50) {
-                write(&mut out, Event { at: end, event: SipEvent::Unregister, source: SipSource::Client, account, details: "200 OK", useragent: ua, remote_addr: &addr, transport }).await?;
+                write(
+                    &mut out,
+                    Event {
+                        at: end,
+                        event: SipEvent::Unregister,
+                        source: SipSource::Client,
+                        account,
+                        details: "200 OK",
+                        useragent: ua,
+                        remote_addr: &addr,
+                        transport,
+                    },
+                )
+                .await?;
                 written += 1;
             }
             let (source, details) = gen.pick(&[
@@ -87,19 +144,63 @@ pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<u64> {
                 (SipSource::Server, "REPLACED"),
                 (SipSource::Unknown, "DISCONNECTION"),
             ]);
-            write(&mut out, Event { at: end + 500, event: SipEvent::Disconnect, source, account: reconciled, details, useragent: "", remote_addr: &addr, transport }).await?;
+            write(
+                &mut out,
+                Event {
+                    at: end + 500,
+                    event: SipEvent::Disconnect,
+                    source,
+                    account: reconciled,
+                    details,
+                    useragent: "",
+                    remote_addr: &addr,
+                    transport,
+                },
+            )
+            .await?;
             written += 1;
         }
     }
     // The manual's examples (2012), with its peernames, which are no accounts here.
     for (time, event, peer, details, ua, addr) in [
-        ("2012-05-10 17:12:24.882", SipEvent::Register, "909", "200 OK", "snom320/8.4.18", "93.57.41.37:28224"),
-        ("2012-05-10 17:12:11.347", SipEvent::Register, "908", "200 OK", "snom300/8.4.22", "93.57.41.37:25807"),
-        ("2012-05-10 17:09:24.626", SipEvent::Disconnect, "1932", "NETWORK_ERROR", "", "93.57.41.37:33998"),
+        (
+            "2012-05-10 17:12:24.882",
+            SipEvent::Register,
+            "909",
+            "200 OK",
+            "snom320/8.4.18",
+            "93.57.41.37:28224",
+        ),
+        (
+            "2012-05-10 17:12:11.347",
+            SipEvent::Register,
+            "908",
+            "200 OK",
+            "snom300/8.4.22",
+            "93.57.41.37:25807",
+        ),
+        (
+            "2012-05-10 17:09:24.626",
+            SipEvent::Disconnect,
+            "1932",
+            "NETWORK_ERROR",
+            "",
+            "93.57.41.37:33998",
+        ),
     ] {
         let row: Vec<SimpleExpr> = vec![
-            v(at(time)), v(event.code()), v("CLIENT"), v(peer), v(Option::<i64>::None), v(details), v(ua), v(addr),
-            v(""), v("TLS"), flag(true), v((event == SipEvent::Register).then_some(EXPIRES_SECS)),
+            v(at(time)),
+            v(event.code()),
+            v("CLIENT"),
+            v(peer),
+            v(Option::<i64>::None),
+            v(details),
+            v(ua),
+            v(addr),
+            v(""),
+            v("TLS"),
+            flag(true),
+            v((event == SipEvent::Register).then_some(EXPIRES_SECS)),
         ];
         out.row(row).await?;
     }

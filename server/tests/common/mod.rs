@@ -20,10 +20,25 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}/pslog.db", dir.path().display());
         let db = server::database::open(&url).await.expect("open database");
-        fill(&db, &DemoConfig { rows, seed: 7, anchor_ms: ANCHOR_MS }).await.expect("demo data");
+        fill(
+            &db,
+            &DemoConfig {
+                rows,
+                seed: 7,
+                anchor_ms: ANCHOR_MS,
+            },
+        )
+        .await
+        .expect("demo data");
         let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
-        let (bound, _handle) = server::web::serve(AppState { db: db.clone() }, addr, "target/site").await.expect("serve");
-        TestApp { base: format!("http://{bound}"), db, _dir: dir }
+        let (bound, _handle) = server::web::serve(AppState { db: db.clone() }, addr, "target/site")
+            .await
+            .expect("serve");
+        TestApp {
+            base: format!("http://{bound}"),
+            db,
+            _dir: dir,
+        }
     }
 
     pub async fn get(&self, path: &str) -> (u16, String, String) {
@@ -46,6 +61,11 @@ impl TestApp {
     /// One number from SQL.
     pub async fn scalar(&self, sql: &str) -> i64 {
         use sqlx::Row;
-        sqlx::query(sql).fetch_one(&self.db.pool).await.expect(sql).try_get(0).expect(sql)
+        sqlx::query(sql)
+            .fetch_one(&self.db.pool)
+            .await
+            .expect(sql)
+            .try_get(0)
+            .expect(sql)
     }
 }
