@@ -55,6 +55,52 @@ impl CefEvent<'_> {
 mod tests {
     use super::*;
 
+    /// A CEF reader, as a SIEM would parse the line: seven header fields and the extension.
+    fn parse(line: &str) -> (Vec<String>, Vec<(String, String)>) {
+        let mut header = Vec::new();
+        let mut field = String::new();
+        let mut chars = line.chars();
+        while header.len() < 7 {
+            match chars.next().expect("a complete header") {
+                '\\' => field.push(chars.next().expect("an escaped character")),
+                '|' => header.push(std::mem::take(&mut field)),
+                c => field.push(c),
+            }
+        }
+        // The extension: `key=value` pairs; a value runs until the space before the next key.
+        let rest: String = chars.collect();
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        let mut token = String::new();
+        let mut it = rest.chars().peekable();
+        while let Some(c) = it.next() {
+            match c {
+                '\\' => match it.next() {
+                    Some('n') => token.push('\n'),
+                    Some('r') => token.push('\r'),
+                    Some(other) => token.push(other),
+                    None => {}
+                },
+                '=' => {
+                    // The key is the last word of what came before.
+                    let (before, key) = match token.rfind(' ') {
+                        Some(i) => (token[..i].to_owned(), token[i + 1..].to_owned()),
+                        None => (String::new(), token.clone()),
+                    };
+                    if let Some(last) = pairs.last_mut() {
+                        last.1 = before;
+                    }
+                    pairs.push((key, String::new()));
+                    token.clear();
+                }
+                c => token.push(c),
+            }
+        }
+        if let Some(last) = pairs.last_mut() {
+            last.1 = token;
+        }
+        (header, pairs)
+    }
+
     #[test]
     fn header_and_extension_are_escaped() {
         let line = CefEvent {
@@ -68,5 +114,29 @@ mod tests {
             line,
             "CEF:0|Internal Application|Secure Mobile Voice|15.0|LL01|Login\\|ok|2|suser=a\\=b\\\\c msg=two\\nlines"
         );
+    }
+
+    #[test]
+    fn a_siem_reads_back_every_field() {
+        let tricky = [
+            ("suser", "ad|min=root\\x".to_owned()),
+            ("msg", "Setting A changed to b=c\nand \\d".to_owned()),
+            ("src", "93.57.41.37".to_owned()),
+            ("cs1", "trailing space ".to_owned()),
+            ("dhost", String::new()),
+        ];
+        let event = CefEvent {
+            signature_id: "CC|02",
+            name: "Name with \\ and |",
+            severity: 7,
+            extension: tricky.iter().map(|(k, v)| (*k, v.clone())).collect(),
+        };
+        let (header, pairs) = parse(&event.to_line());
+        assert_eq!(
+            header,
+            ["CEF:0", VENDOR, PRODUCT, VERSION, "CC|02", "Name with \\ and |", "7"]
+        );
+        let expected: Vec<(String, String)> = tricky.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+        assert_eq!(pairs, expected);
     }
 }

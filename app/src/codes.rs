@@ -21,6 +21,14 @@ pub struct UnknownCode {
     pub value: String,
 }
 
+/// What every code enum offers, for generic code (filters, decoding).
+pub trait CodeSet: Copy + std::str::FromStr<Err = UnknownCode> + 'static {
+    fn info(self) -> &'static CodeInfo;
+    fn code(self) -> &'static str {
+        self.info().code
+    }
+}
+
 macro_rules! label_or_code {
     ($code:literal) => {
         $code
@@ -62,6 +70,12 @@ macro_rules! code_enum {
 
             pub fn info(self) -> &'static CodeInfo {
                 &Self::CODES[self as usize]
+            }
+        }
+
+        impl CodeSet for $name {
+            fn info(self) -> &'static CodeInfo {
+                $name::info(self)
             }
         }
 

@@ -4,4 +4,5 @@
 pub mod api;
 pub mod database;
 pub mod demo;
+pub mod tasks;
 pub mod web;

@@ -92,6 +92,7 @@ async fn main() -> anyhow::Result<()> {
                 )
                 .await?;
             }
+            server::tasks::spawn_all(db.clone());
             let site_root = web::site_root();
             let (bound, handle) = web::serve(AppState { db }, addr, &site_root)
                 .await

@@ -1,7 +1,7 @@
 //! The demo data is consistent across categories and deterministic.
 
 mod common;
-use common::{TestApp, ANCHOR_MS};
+use common::{anchor_ms, TestApp};
 
 #[tokio::test]
 async fn every_referenced_account_exists_with_its_name() {
@@ -70,14 +70,14 @@ async fn calls_are_traced_and_logs_mirror_each_other() {
     );
     // Nothing is newer than the anchor, no message waits for more than 72 hours.
     assert_eq!(
-        app.scalar(&format!("SELECT COUNT(*) FROM cdr WHERE call_date > {ANCHOR_MS}"))
+        app.scalar(&format!("SELECT COUNT(*) FROM cdr WHERE call_date > {}", anchor_ms()))
             .await,
         0
     );
     assert_eq!(
         app.scalar(&format!(
             "SELECT COUNT(*) FROM secure_message WHERE status = 'ENQUEUED' AND received_at < {}",
-            ANCHOR_MS - 72 * 3_600_000
+            anchor_ms() - 72 * 3_600_000
         ))
         .await,
         0
@@ -107,7 +107,7 @@ async fn the_same_seed_gives_the_same_rows_and_a_full_database_is_refused() {
         &server::demo::DemoConfig {
             rows: 10,
             seed: 1,
-            anchor_ms: ANCHOR_MS,
+            anchor_ms: anchor_ms(),
         },
     )
     .await;

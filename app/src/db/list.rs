@@ -14,6 +14,8 @@ use sqlx::Row;
 
 /// A category's own filters, parsed from the query into typed values.
 pub trait FilterSet: Sized {
+    /// The query parameters it reads (the same as the category's `FilterSpec` names).
+    const PARAMS: &'static [&'static str];
     /// Takes this category's parameters out of `q`.
     fn parse(q: &mut QueryParams) -> Result<Self, AppError>;
     /// The SQL conditions, each with bound values.
@@ -34,8 +36,27 @@ pub trait LogTable: 'static {
     fn id(row: &Self::Row) -> i64;
     /// The list's cells, one per column of `SPEC.columns`.
     fn cells(row: &Self::Row, ctx: &RenderCtx) -> Vec<Cell>;
-    /// Every stored field, labelled, for the detail page.
-    fn detail(row: &Self::Row, ctx: &RenderCtx) -> Vec<(String, Cell)>;
+    /// Every stored field, labelled, for the detail page: by default the list's columns; a
+    /// category whose rows hold more overrides it and adds them to [`LogTable::columns_detail`].
+    fn detail(row: &Self::Row, ctx: &RenderCtx) -> Vec<(String, Cell)> {
+        Self::columns_detail(row, ctx)
+    }
+
+    /// The row's id and its list cells, labelled by their columns (without the link to itself).
+    fn columns_detail(row: &Self::Row, ctx: &RenderCtx) -> Vec<(String, Cell)> {
+        let own = Self::detail_href(row);
+        let mut fields = Vec::with_capacity(Self::SPEC.columns.len() + 1);
+        if Self::SPEC.columns[0].label != "Id" {
+            fields.push(("Id".to_owned(), Cell::text(Self::id(row).to_string())));
+        }
+        for (column, mut cell) in Self::SPEC.columns.iter().zip(Self::cells(row, ctx)) {
+            if cell.href.as_deref() == Some(own.as_str()) {
+                cell.href = None;
+            }
+            fields.push((column.label.to_owned(), cell));
+        }
+        fields
+    }
 
     /// Link to the row's detail page.
     fn detail_href(row: &Self::Row) -> String {
@@ -46,14 +67,52 @@ pub trait LogTable: 'static {
 /// Runs `$body` with `$t` bound to the [`LogTable`] of `$category`.
 #[macro_export]
 macro_rules! with_log_table {
-    ($category:expr, $t:ident => $body:expr) => {
+    ($category:expr, $t:ident => $body:expr) => {{
+        use $crate::categories::*;
+        use $crate::list::Category as C;
         match $category {
-            $crate::list::Category::WebSessions => {
-                type $t = $crate::categories::web_sessions::WebSessions;
+            C::Security => {
+                type $t = security::SecurityEvents;
+                $body
+            }
+            C::System => {
+                type $t = system::SystemEvents;
+                $body
+            }
+            C::Audit => {
+                type $t = audit::Auditing;
+                $body
+            }
+            C::WebSessions => {
+                type $t = web_sessions::WebSessions;
+                $body
+            }
+            C::Cdr => {
+                type $t = cdr::Cdrs;
+                $body
+            }
+            C::SipSessions => {
+                type $t = sip_sessions::SipSessions;
+                $body
+            }
+            C::Registered => {
+                type $t = registered::RegisteredAccounts;
+                $body
+            }
+            C::Messages => {
+                type $t = messages::SecureMessages;
+                $body
+            }
+            C::InstallMessages => {
+                type $t = install_messages::InstallMessages;
+                $body
+            }
+            C::ActivationMessages => {
+                type $t = activation_messages::ActivationMessages;
                 $body
             }
         }
-    };
+    }};
 }
 
 /// A validated list request of one category.
@@ -164,6 +223,30 @@ pub fn text(row: &AnyRow, i: usize) -> Result<String, AppError> {
 
 pub fn millis(row: &AnyRow, i: usize) -> Result<UtcMillis, AppError> {
     Ok(UtcMillis(row.try_get(i)?))
+}
+
+pub fn opt_millis(row: &AnyRow, i: usize) -> Result<Option<UtcMillis>, AppError> {
+    Ok(row.try_get::<Option<i64>, _>(i)?.map(UtcMillis))
+}
+
+pub fn opt_id(row: &AnyRow, i: usize) -> Result<Option<i64>, AppError> {
+    Ok(row.try_get::<Option<i64>, _>(i)?)
+}
+
+/// A 0/1 flag (SQLite has no boolean type).
+pub fn flag(row: &AnyRow, i: usize) -> Result<bool, AppError> {
+    Ok(row.try_get::<i64, _>(i)? != 0)
+}
+
+pub fn opt_code<C: std::str::FromStr<Err = crate::codes::UnknownCode>>(
+    row: &AnyRow,
+    i: usize,
+) -> Result<Option<C>, AppError> {
+    match row.try_get::<Option<String>, _>(i)? {
+        None => Ok(None),
+        Some(raw) if raw.is_empty() => Ok(None),
+        Some(raw) => raw.parse().map(Some).map_err(|e| AppError::internal("stored code", e)),
+    }
 }
 
 pub fn code<C: std::str::FromStr<Err = crate::codes::UnknownCode>>(row: &AnyRow, i: usize) -> Result<C, AppError> {

@@ -12,15 +12,46 @@ pub mod api;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
+    Security,
+    System,
+    Audit,
     WebSessions,
+    Cdr,
+    SipSessions,
+    Registered,
+    Messages,
+    InstallMessages,
+    ActivationMessages,
 }
 
 impl Category {
-    pub const ALL: &'static [Category] = &[Category::WebSessions];
+    /// In the order of the menu.
+    pub const ALL: &'static [Category] = &[
+        Category::Security,
+        Category::System,
+        Category::Audit,
+        Category::WebSessions,
+        Category::Cdr,
+        Category::SipSessions,
+        Category::Registered,
+        Category::Messages,
+        Category::InstallMessages,
+        Category::ActivationMessages,
+    ];
 
     pub fn spec(self) -> &'static CategorySpec {
+        use crate::categories::*;
         match self {
-            Category::WebSessions => &crate::categories::web_sessions::SPEC,
+            Category::Security => &security::SPEC,
+            Category::System => &system::SPEC,
+            Category::Audit => &audit::SPEC,
+            Category::WebSessions => &web_sessions::SPEC,
+            Category::Cdr => &cdr::SPEC,
+            Category::SipSessions => &sip_sessions::SPEC,
+            Category::Registered => &registered::SPEC,
+            Category::Messages => &messages::SPEC,
+            Category::InstallMessages => &install_messages::SPEC,
+            Category::ActivationMessages => &activation_messages::SPEC,
         }
     }
 
@@ -73,6 +104,10 @@ pub enum FilterKind {
     Code(&'static [CodeInfo]),
     /// Text that the column starts with (an exact value is also a prefix).
     Prefix,
+    /// A yes/no flag: a `<select>` of Yes and No.
+    YesNo,
+    /// Text equal to the column (ids that must not match by prefix, like call ids).
+    Exact,
 }
 
 #[derive(Debug)]
@@ -128,6 +163,15 @@ impl Cell {
             href: None,
             title: Some(info.meaning.to_owned()),
         }
+    }
+
+    /// An optional code: empty when absent.
+    pub fn opt_code(info: Option<&CodeInfo>) -> Self {
+        info.map(Cell::code).unwrap_or_default()
+    }
+
+    pub fn yes_no(flag: bool) -> Self {
+        Cell::text(if flag { "Yes" } else { "No" })
     }
 }
 

@@ -121,11 +121,25 @@ fn FilterForm(spec: &'static CategorySpec, query: Memo<ParamsMap>) -> impl IntoV
                                 }
                                     .into_any()
                             }
-                            FilterKind::Prefix => {
+                            FilterKind::YesNo => {
                                 view! {
                                     <label>
                                         {f.label}
-                                        <input type="text" name=f.name placeholder="starts with" prop:value=current/>
+                                        <select name=f.name prop:value=current>
+                                            <option value="">"Any"</option>
+                                            <option value="yes" selected=move || current() == "yes">"Yes"</option>
+                                            <option value="no" selected=move || current() == "no">"No"</option>
+                                        </select>
+                                    </label>
+                                }
+                                    .into_any()
+                            }
+                            FilterKind::Prefix | FilterKind::Exact => {
+                                let hint = if matches!(f.kind, FilterKind::Exact) { "exactly" } else { "starts with" };
+                                view! {
+                                    <label>
+                                        {f.label}
+                                        <input type="text" name=f.name placeholder=hint prop:value=current/>
                                     </label>
                                 }
                                     .into_any()

@@ -6,8 +6,15 @@ use app::db::{AppState, Db};
 use server::demo::{fill, DemoConfig};
 use std::net::SocketAddr;
 
-/// 2026-11-22T12:00:00Z: every test sees the same demo rows.
-pub const ANCHOR_MS: i64 = 1_795_348_800_000;
+/// The demo's newest instant: the start of the current minute, so that the accounts the
+/// demo leaves on line are registered now (registrations are judged by the real clock).
+pub fn anchor_ms() -> i64 {
+    static ANCHOR: std::sync::OnceLock<i64> = std::sync::OnceLock::new();
+    *ANCHOR.get_or_init(|| {
+        let now = chrono::Utc::now().timestamp_millis();
+        now - now.rem_euclid(60_000)
+    })
+}
 
 pub struct TestApp {
     pub base: String,
@@ -16,20 +23,27 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// The app on a database with `rows` demo rows per category.
     pub async fn spawn(rows: u64) -> TestApp {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}/pslog.db", dir.path().display());
-        let db = server::database::open(&url).await.expect("open database");
+        let app = TestApp::spawn_empty().await;
         fill(
-            &db,
+            &app.db,
             &DemoConfig {
                 rows,
                 seed: 7,
-                anchor_ms: ANCHOR_MS,
+                anchor_ms: anchor_ms(),
             },
         )
         .await
         .expect("demo data");
+        app
+    }
+
+    /// The app on a freshly migrated, empty database.
+    pub async fn spawn_empty() -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}/pslog.db", dir.path().display());
+        let db = server::database::open(&url).await.expect("open database");
         let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
         let (bound, _handle) = server::web::serve(AppState { db: db.clone() }, addr, "target/site")
             .await
@@ -59,6 +73,10 @@ impl TestApp {
     }
 
     /// One number from SQL.
+    pub async fn execute(&self, sql: &str) {
+        sqlx::query(sql).execute(&self.db.pool).await.expect(sql);
+    }
+
     pub async fn scalar(&self, sql: &str) -> i64 {
         use sqlx::Row;
         sqlx::query(sql)
