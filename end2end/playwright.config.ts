@@ -3,8 +3,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-// A release server on its own temporary database, filled with demo data at a fixed anchor
-// so that every run sees the same rows.
+// A release server on its own temporary database, filled with demo data that ends at the
+// current hour (so that some accounts are registered now).
 const port = Number(process.env.PSLOG_E2E_PORT ?? 3998);
 const dir = mkdtempSync(join(tmpdir(), "pslog-e2e-"));
 const database = `sqlite://${dir}/pslog.db`;
@@ -29,7 +29,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `${bin} --database ${database} demo --rows 2000 --anchor 2026-11-22T12:00:00Z && ` +
+    command: `${bin} --database ${database} demo --rows 2000 && ` +
       `${bin} --database ${database} serve --addr 127.0.0.1:${port}`,
     url: `http://127.0.0.1:${port}/`,
     env: { LEPTOS_SITE_ROOT: "../target/site", RUST_LOG: "warn" },

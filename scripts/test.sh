@@ -27,5 +27,8 @@ step "release build"
 cargo leptos build --release
 
 step "end-to-end (Playwright)"
+# A free port, so that a console already running here does not get in the way.
+PSLOG_E2E_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+export PSLOG_E2E_PORT
 cd end2end
 npx playwright test

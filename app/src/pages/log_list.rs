@@ -82,69 +82,56 @@ fn FilterForm(spec: &'static CategorySpec, query: Memo<ParamsMap>) -> impl IntoV
         <Form method="GET" action=spec.route>
             <fieldset class="filters">
                 <legend>"Filter"</legend>
-                <label>
-                    "From"
-                    <input type="datetime-local" step="1" name=param::FROM prop:value=value(param::FROM)/>
-                </label>
-                <label>
-                    "To"
-                    <input type="datetime-local" step="1" name=param::TO prop:value=value(param::TO)/>
-                </label>
-                <label>
-                    "Text"
-                    <input type="search" name=param::TEXT placeholder="anywhere in the row" prop:value=value(param::TEXT)/>
-                </label>
+                <Field label="From" name=param::FROM>
+                    <input id=field_id(param::FROM) type="datetime-local" step="1" name=param::FROM prop:value=value(param::FROM)/>
+                </Field>
+                <Field label="To" name=param::TO>
+                    <input id=field_id(param::TO) type="datetime-local" step="1" name=param::TO prop:value=value(param::TO)/>
+                </Field>
+                <Field label="Text" name=param::TEXT>
+                    <input id=field_id(param::TEXT) type="search" name=param::TEXT placeholder="anywhere in the row" prop:value=value(param::TEXT)/>
+                </Field>
                 {spec
                     .filters
                     .iter()
                     .map(|f| {
                         let current = value(f.name);
-                        match f.kind {
+                        let control = match f.kind {
                             FilterKind::Code(codes) => {
                                 view! {
-                                    <label>
-                                        {f.label}
-                                        <select name=f.name prop:value=current>
-                                            <option value="">"Any"</option>
-                                            {codes
-                                                .iter()
-                                                .map(|c| {
-                                                    view! {
-                                                        <option value=c.code title=c.meaning selected=move || current() == c.code>
-                                                            {c.label}
-                                                        </option>
-                                                    }
-                                                })
-                                                .collect_view()}
-                                        </select>
-                                    </label>
+                                    <select id=field_id(f.name) name=f.name prop:value=current>
+                                        <option value="">"Any"</option>
+                                        {codes
+                                            .iter()
+                                            .map(|c| {
+                                                view! {
+                                                    <option value=c.code title=c.meaning selected=move || current() == c.code>
+                                                        {c.label}
+                                                    </option>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </select>
                                 }
                                     .into_any()
                             }
                             FilterKind::YesNo => {
                                 view! {
-                                    <label>
-                                        {f.label}
-                                        <select name=f.name prop:value=current>
-                                            <option value="">"Any"</option>
-                                            <option value="yes" selected=move || current() == "yes">"Yes"</option>
-                                            <option value="no" selected=move || current() == "no">"No"</option>
-                                        </select>
-                                    </label>
+                                    <select id=field_id(f.name) name=f.name prop:value=current>
+                                        <option value="">"Any"</option>
+                                        <option value="yes" selected=move || current() == "yes">"Yes"</option>
+                                        <option value="no" selected=move || current() == "no">"No"</option>
+                                    </select>
                                 }
                                     .into_any()
                             }
                             FilterKind::Prefix | FilterKind::Exact => {
                                 let hint = if matches!(f.kind, FilterKind::Exact) { "exactly" } else { "starts with" };
-                                view! {
-                                    <label>
-                                        {f.label}
-                                        <input type="text" name=f.name placeholder=hint prop:value=current/>
-                                    </label>
-                                }
+                                view! { <input id=field_id(f.name) type="text" name=f.name placeholder=hint prop:value=current/> }
                                     .into_any()
                             }
-                        }
+                        };
+                        view! { <Field label=f.label name=f.name>{control}</Field> }
                     })
                     .collect_view()}
                 {kept}
@@ -228,6 +215,23 @@ fn LogTable(
                 }
             })}
         <Pager route query current last size/>
+    }
+}
+
+/// The id of a filter control, for its label.
+fn field_id(name: &str) -> String {
+    format!("filter-{name}")
+}
+
+/// A labelled filter control. The label points at the control by id rather than wrapping it,
+/// so that its accessible name is the label alone (not the select's options too).
+#[component]
+fn Field(label: &'static str, name: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=field_id(name)>{label}</label>
+            {children()}
+        </div>
     }
 }
 
@@ -341,15 +345,15 @@ fn Pager(route: &'static str, query: Memo<ParamsMap>, current: u32, last: u32, s
             </ul>
             <Form method="GET" action=route>
                 {kept}
-                <label class="page-size">
-                    "Items to show"
-                    <select name=param::SIZE on:change=submit_parent_form>
+                <div class="page-size">
+                    <label for="page-size">"Items to show"</label>
+                    <select id="page-size" name=param::SIZE on:change=submit_parent_form>
                         {PAGE_SIZES
                             .iter()
                             .map(|s| view! { <option value=s.to_string() selected=*s == size>{s.to_string()}</option> })
                             .collect_view()}
                     </select>
-                </label>
+                </div>
                 <button type="submit" class="secondary">"Show"</button>
             </Form>
         </nav>
