@@ -8,12 +8,7 @@ fn header(field: &str) -> String {
 
 /// Escapes an extension value: `\`, `=` and line breaks.
 fn extension_value(value: &str) -> String {
-    value
-        .replace('\\', "\\\\")
-        .replace('=', "\\=")
-        .replace("\r\n", "\\n")
-        .replace('\n', "\\n")
-        .replace('\r', "\\r")
+    value.replace('\\', "\\\\").replace('=', "\\=").replace("\r\n", "\\n").replace('\n', "\\n").replace('\r', "\\r")
 }
 
 /// One CEF event of this appliance.
@@ -33,11 +28,7 @@ pub const VERSION: &str = "15.0";
 
 impl CefEvent<'_> {
     pub fn to_line(&self) -> String {
-        let ext: Vec<String> = self
-            .extension
-            .iter()
-            .map(|(k, v)| format!("{k}={}", extension_value(v)))
-            .collect();
+        let ext: Vec<String> = self.extension.iter().map(|(k, v)| format!("{k}={}", extension_value(v))).collect();
         format!(
             "CEF:0|{}|{}|{}|{}|{}|{}|{}",
             header(VENDOR),
@@ -132,10 +123,7 @@ mod tests {
             extension: tricky.iter().map(|(k, v)| (*k, v.clone())).collect(),
         };
         let (header, pairs) = parse(&event.to_line());
-        assert_eq!(
-            header,
-            ["CEF:0", VENDOR, PRODUCT, VERSION, "CC|02", "Name with \\ and |", "7"]
-        );
+        assert_eq!(header, ["CEF:0", VENDOR, PRODUCT, VERSION, "CC|02", "Name with \\ and |", "7"]);
         let expected: Vec<(String, String)> = tricky.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
         assert_eq!(pairs, expected);
     }

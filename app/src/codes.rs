@@ -278,9 +278,6 @@ mod tests {
             serde_json::to_string(&HangupCause::BearerCapabilityNotAvail).unwrap(),
             "\"BEARERCAPABILITY_NOTAVAIL\""
         );
-        assert_eq!(
-            serde_json::from_str::<CallType>("\"THREE_WAY\"").unwrap(),
-            CallType::ThreeWay
-        );
+        assert_eq!(serde_json::from_str::<CallType>("\"THREE_WAY\"").unwrap(), CallType::ThreeWay);
     }
 }

@@ -75,12 +75,7 @@ mod ssr {
 
     impl IntoResponse for AppError {
         fn into_response(self) -> Response {
-            (
-                self.status(),
-                [("content-type", "text/plain; charset=utf-8")],
-                self.to_string(),
-            )
-                .into_response()
+            (self.status(), [("content-type", "text/plain; charset=utf-8")], self.to_string()).into_response()
         }
     }
 }

@@ -3,6 +3,7 @@
 //! category declarations, the pages, and the server functions. Server-only code lives in
 //! [`db`], behind `#[cfg(feature = "ssr")]`.
 
+pub mod account;
 pub mod categories;
 pub mod cef;
 pub mod codes;
@@ -57,6 +58,12 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=pages::shell::NotFound>
                         <Route path=StaticSegment("") view=pages::home::Home/>
                         // Every log category is a slug: a new category needs no new route.
+                        <Route path=StaticSegment("accounts") view=pages::account::AccountsPage ssr=SsrMode::Async/>
+                        <Route
+                            path=(StaticSegment("accounts"), ParamSegment("id"))
+                            view=pages::account::AccountPage
+                            ssr=SsrMode::Async
+                        />
                         <Route
                             path=(StaticSegment("logs"), ParamSegment("category"))
                             view=pages::log_list::LogListPage

@@ -27,11 +27,8 @@ async fn list(State(state): State<AppState>, Path(resource): Path<String>, RawQu
     let Some(category) = Category::from_slug(slug) else {
         return AppError::NotFound(format!("There is no log named '{slug}'.")).into_response();
     };
-    let result = if csv {
-        csv_response(&state, category, &query).await
-    } else {
-        json_response(&state, category, &query).await
-    };
+    let result =
+        if csv { csv_response(&state, category, &query).await } else { json_response(&state, category, &query).await };
     result.unwrap_or_else(IntoResponse::into_response)
 }
 
@@ -40,10 +37,7 @@ async fn csv_response(state: &AppState, category: Category, query: &str) -> Resu
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", export.file_name),
-            ),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", export.file_name)),
         ],
         Body::from_stream(export.body),
     )

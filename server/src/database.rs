@@ -54,9 +54,6 @@ pub async fn open(url: &str) -> anyhow::Result<Db> {
         Backend::Postgres => unreachable!("refused above"),
     };
     let db = Db { pool, backend };
-    SQLITE_MIGRATIONS
-        .run(&db.pool)
-        .await
-        .context("database migration failed")?;
+    SQLITE_MIGRATIONS.run(&db.pool).await.context("database migration failed")?;
     Ok(db)
 }

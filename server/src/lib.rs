@@ -4,5 +4,6 @@
 pub mod api;
 pub mod database;
 pub mod demo;
+pub mod reconcile;
 pub mod tasks;
 pub mod web;

@@ -13,12 +13,7 @@ use std::net::SocketAddr;
 #[command(name = "pslog", version)]
 struct Cli {
     /// Database URL; a SQLite file is created (with its folder) if missing.
-    #[arg(
-        long,
-        global = true,
-        env = "PSLOG_DATABASE_URL",
-        default_value = "sqlite://data/pslog.db"
-    )]
+    #[arg(long, global = true, env = "PSLOG_DATABASE_URL", default_value = "sqlite://data/pslog.db")]
     database: String,
     #[command(subcommand)]
     command: Command,
@@ -34,7 +29,12 @@ enum Command {
         /// Fill an empty database with demo data first.
         #[arg(long)]
         demo: bool,
+        /// Seconds between two SIP reconciliation runs.
+        #[arg(long, env = "PSLOG_RECONCILE_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+        reconcile_every: u64,
     },
+    /// Reconcile SIP CONNECT/DISCONNECT events with their accounts once, then exit.
+    Reconcile,
     /// Fill an empty database with deterministic, realistic demo data.
     Demo {
         /// Rows per log category (approximately).
@@ -79,20 +79,20 @@ async fn main() -> anyhow::Result<()> {
             let anchor_ms = anchor.map(|a| a.timestamp_millis()).unwrap_or_else(current_hour);
             fill_demo(&db, demo::DemoConfig { rows, seed, anchor_ms }).await?;
         }
-        Command::Serve { addr, demo: with_demo } => {
+        Command::Reconcile => {
+            let outcome = server::reconcile::run_once(&db, server::reconcile::BATCH).await?;
+            eprintln!(
+                "examined {} unreconciled events: {} reconciled, {} left ambiguous",
+                outcome.examined, outcome.reconciled, outcome.ambiguous
+            );
+        }
+        Command::Serve { addr, demo: with_demo, reconcile_every } => {
             if with_demo && demo::is_empty(&db).await? {
                 eprintln!("filling the empty database with demo data…");
-                fill_demo(
-                    &db,
-                    demo::DemoConfig {
-                        rows: 3000,
-                        seed: 20150508,
-                        anchor_ms: current_hour(),
-                    },
-                )
-                .await?;
+                fill_demo(&db, demo::DemoConfig { rows: 3000, seed: 20150508, anchor_ms: current_hour() }).await?;
             }
             server::tasks::spawn_all(db.clone());
+            server::reconcile::spawn(db.clone(), std::time::Duration::from_secs(reconcile_every));
             let site_root = web::site_root();
             let (bound, handle) = web::serve(AppState { db }, addr, &site_root)
                 .await

@@ -22,11 +22,7 @@ pub fn site_root() -> String {
 }
 
 pub fn router(state: AppState, site_root: &str) -> Router {
-    let options = LeptosOptions::builder()
-        .output_name("pslog")
-        .site_root(site_root)
-        .site_pkg_dir("pkg")
-        .build();
+    let options = LeptosOptions::builder().output_name("pslog").site_root(site_root).site_pkg_dir("pkg").build();
     let routes = generate_route_list(app::App);
     let context_state = state.clone();
     Router::new()

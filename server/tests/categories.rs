@@ -20,12 +20,7 @@ async fn every_category_lists_filters_details_and_exports() {
         let (status, _, html) = app.get(spec.route).await;
         assert_eq!(status, 200, "{}", spec.title);
         for column in spec.columns {
-            assert!(
-                html.contains(&format!(">{}", column.label)),
-                "{}: column {}",
-                spec.title,
-                column.label
-            );
+            assert!(html.contains(&format!(">{}", column.label)), "{}: column {}", spec.title, column.label);
         }
         let page = app.json(&format!("/api/v1/{}", spec.slug)).await;
         let total = page["total"].as_u64().unwrap();
@@ -35,18 +30,9 @@ async fn every_category_lists_filters_details_and_exports() {
         let (status, content_type, body) = app.get(&format!("/api/v1/{}.csv", spec.slug)).await;
         assert_eq!(status, 200);
         assert!(content_type.starts_with("text/csv"));
-        let header: Vec<String> = csv::Reader::from_reader(body.as_bytes())
-            .headers()
-            .unwrap()
-            .iter()
-            .map(str::to_owned)
-            .collect();
-        assert_eq!(
-            header,
-            spec.columns.iter().map(|c| c.label).collect::<Vec<_>>(),
-            "{}",
-            spec.title
-        );
+        let header: Vec<String> =
+            csv::Reader::from_reader(body.as_bytes()).headers().unwrap().iter().map(str::to_owned).collect();
+        assert_eq!(header, spec.columns.iter().map(|c| c.label).collect::<Vec<_>>(), "{}", spec.title);
         let rows = csv_rows(&body);
         assert_eq!(rows.len() as u64, total, "{}", spec.title);
 
@@ -59,27 +45,16 @@ async fn every_category_lists_filters_details_and_exports() {
         // Each code filter, with the code the first row shows: every exported row has it.
         for filter in spec.filters {
             let FilterKind::Code(codes) = filter.kind else { continue };
-            let column = spec
-                .columns
-                .iter()
-                .position(|c| c.label == filter.label)
-                .expect("a column per code filter");
+            let column = spec.columns.iter().position(|c| c.label == filter.label).expect("a column per code filter");
             let Some(shown) = rows.iter().map(|r| r[column].clone()).find(|v| !v.is_empty()) else {
                 continue;
             };
             let code = codes.iter().find(|c| c.label == shown).expect("a known code").code;
-            let (status, _, body) = app
-                .get(&format!("/api/v1/{}.csv?{}={code}", spec.slug, filter.name))
-                .await;
+            let (status, _, body) = app.get(&format!("/api/v1/{}.csv?{}={code}", spec.slug, filter.name)).await;
             assert_eq!(status, 200);
             let filtered = csv_rows(&body);
             assert!(!filtered.is_empty() && filtered.len() <= rows.len());
-            assert!(
-                filtered.iter().all(|r| r[column] == shown),
-                "{} {}={code}",
-                spec.title,
-                filter.name
-            );
+            assert!(filtered.iter().all(|r| r[column] == shown), "{} {}={code}", spec.title, filter.name);
         }
     }
 }
@@ -88,21 +63,9 @@ async fn every_category_lists_filters_details_and_exports() {
 async fn detail_pages_show_the_fields_the_list_hides() {
     let app = TestApp::spawn(100).await;
     for (category, table, extra) in [
-        (
-            Category::Security,
-            "security_event",
-            &["Details", "CEF:0|Internal Application|Secure Mobile Voice|"][..],
-        ),
-        (
-            Category::InstallMessages,
-            "install_message",
-            &["Message Link", "Token"][..],
-        ),
-        (
-            Category::ActivationMessages,
-            "activation_message",
-            &["Message Link", "Token", "Validity", "until "][..],
-        ),
+        (Category::Security, "security_event", &["Details", "CEF:0|Internal Application|Secure Mobile Voice|"][..]),
+        (Category::InstallMessages, "install_message", &["Message Link", "Token"][..]),
+        (Category::ActivationMessages, "activation_message", &["Message Link", "Token", "Validity", "until "][..]),
         (Category::Cdr, "cdr", &["Caller User Agent", "Callee User Agent"][..]),
     ] {
         let id = app.scalar(&format!("SELECT MAX(id) FROM {table} WHERE id < 50")).await;
@@ -117,8 +80,7 @@ async fn detail_pages_show_the_fields_the_list_hides() {
 #[tokio::test]
 async fn codes_explain_themselves_and_durations_read_as_h_mm_ss() {
     let app = TestApp::spawn(100).await;
-    app.execute("UPDATE cdr SET total_duration = 3725, call_duration = 3700 WHERE id = 1")
-        .await;
+    app.execute("UPDATE cdr SET total_duration = 3725, call_duration = 3700 WHERE id = 1").await;
     let (_, _, html) = app.get("/logs/cdr/1").await;
     assert!(html.contains("1:02:05") && html.contains("1:01:40"), "durations");
     let (_, _, html) = app.get("/logs/cdr?call_type=THREE_WAY").await;
@@ -138,9 +100,7 @@ async fn a_call_id_leads_to_every_leg_of_the_call_in_order() {
     let (_, _, html) = app.get("/logs/cdr?call_type=TRANSFER").await;
     let href = format!("/logs/cdr?call_id={call_id}&amp;sort=timestamp&amp;dir=asc");
     assert!(html.contains(&href), "the Call Id links to its trace");
-    let trace = app
-        .json(&format!("/api/v1/cdr?call_id={call_id}&sort=timestamp&dir=asc"))
-        .await;
+    let trace = app.json(&format!("/api/v1/cdr?call_id={call_id}&sort=timestamp&dir=asc")).await;
     let legs = trace["items"].as_array().unwrap();
     assert!(legs.len() >= 2);
     assert!(legs.iter().all(|l| l["call_id"] == call_id.as_str()));
@@ -176,22 +136,11 @@ async fn registered_accounts_are_those_on_line_now() {
         app.execute(&sql).await;
     }
     let page = app.json("/api/v1/registered?sort=id&dir=asc").await;
-    let ids: Vec<i64> = page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["id"].as_i64().unwrap())
-        .collect();
+    let ids: Vec<i64> = page["items"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect();
     assert_eq!(ids, [1, 5]);
-    assert_eq!(
-        page["items"][0]["expires_at"].as_i64().unwrap(),
-        now - 10 * 60_000 + 3_600_000
-    );
+    assert_eq!(page["items"][0]["expires_at"].as_i64().unwrap(), now - 10 * 60_000 + 3_600_000);
     let (_, _, html) = app.get("/logs/registered").await;
-    assert!(
-        html.contains(">10.0.0.1<") && html.contains(">5061<"),
-        "IpAddr and Port apart"
-    );
+    assert!(html.contains(">10.0.0.1<") && html.contains(">5061<"), "IpAddr and Port apart");
 }
 
 #[tokio::test]
@@ -224,16 +173,7 @@ async fn messages_queued_for_over_72_hours_expire() {
     assert_eq!(status("a").await, "EXPIRED");
     assert_eq!(status("b").await, "ENQUEUED");
     assert_eq!(status("c").await, "DELIVERED");
-    assert_eq!(
-        app::categories::messages::expire_queued(&app.db, now).await.unwrap(),
-        0,
-        "idempotent"
-    );
+    assert_eq!(app::categories::messages::expire_queued(&app.db, now).await.unwrap(), 0, "idempotent");
     // Two hours later the second one expires too.
-    assert_eq!(
-        app::categories::messages::expire_queued(&app.db, now + 2 * hour)
-            .await
-            .unwrap(),
-        1
-    );
+    assert_eq!(app::categories::messages::expire_queued(&app.db, now + 2 * hour).await.unwrap(), 1);
 }

@@ -28,9 +28,7 @@ async fn calls_are_traced_and_logs_mirror_each_other() {
     // Every transfer, three-way call and conference has several legs under one call id.
     assert_eq!(app.scalar("SELECT COUNT(*) FROM (SELECT call_id FROM cdr WHERE call_type <> 'CALL' AND call_date > 1500000000000 GROUP BY call_id HAVING COUNT(*) < 2)").await, 0);
     assert!(
-        app.scalar("SELECT COUNT(*) FROM cdr WHERE call_id = '1251498178'")
-            .await
-            >= 4,
+        app.scalar("SELECT COUNT(*) FROM cdr WHERE call_id = '1251498178'").await >= 4,
         "the manual's transfer trace"
     );
     // Heartbeats every 4 hours, in System and Security Events alike.
@@ -48,9 +46,8 @@ async fn calls_are_traced_and_logs_mirror_each_other() {
         beats
     );
     // Each successful login is SUCCESS and SUCCESS_INTERACTIVE together, mirrored as LOG_IN.
-    let success = app
-        .scalar("SELECT COUNT(*) FROM web_session WHERE result = 'SUCCESS' AND occurred_at > 1500000000000")
-        .await;
+    let success =
+        app.scalar("SELECT COUNT(*) FROM web_session WHERE result = 'SUCCESS' AND occurred_at > 1500000000000").await;
     assert_eq!(
         app.scalar(
             "SELECT COUNT(*) FROM web_session WHERE result = 'SUCCESS_INTERACTIVE' AND occurred_at > 1500000000000"
@@ -63,17 +60,9 @@ async fn calls_are_traced_and_logs_mirror_each_other() {
             .await,
         success
     );
-    assert!(
-        app.scalar("SELECT COUNT(*) FROM security_event WHERE details NOT LIKE 'CEF:0|%'")
-            .await
-            == 0
-    );
+    assert!(app.scalar("SELECT COUNT(*) FROM security_event WHERE details NOT LIKE 'CEF:0|%'").await == 0);
     // Nothing is newer than the anchor, no message waits for more than 72 hours.
-    assert_eq!(
-        app.scalar(&format!("SELECT COUNT(*) FROM cdr WHERE call_date > {}", anchor_ms()))
-            .await,
-        0
-    );
+    assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM cdr WHERE call_date > {}", anchor_ms())).await, 0);
     assert_eq!(
         app.scalar(&format!(
             "SELECT COUNT(*) FROM secure_message WHERE status = 'ENQUEUED' AND received_at < {}",
@@ -87,10 +76,7 @@ async fn calls_are_traced_and_logs_mirror_each_other() {
         app.scalar("SELECT COUNT(*) FROM V_AUTH_EVENT").await,
         app.scalar("SELECT COUNT(*) FROM web_session").await
     );
-    assert_eq!(
-        app.scalar("SELECT COUNT(*) FROM V_CDR WHERE duration < billsec").await,
-        0
-    );
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM V_CDR WHERE duration < billsec").await, 0);
 }
 
 #[tokio::test]
@@ -102,14 +88,7 @@ async fn the_same_seed_gives_the_same_rows_and_a_full_database_is_refused() {
     let da: String = sqlx::query(digest).fetch_one(&a.db.pool).await.unwrap().get(0);
     let db: String = sqlx::query(digest).fetch_one(&b.db.pool).await.unwrap().get(0);
     assert_eq!(da, db);
-    let again = server::demo::fill(
-        &a.db,
-        &server::demo::DemoConfig {
-            rows: 10,
-            seed: 1,
-            anchor_ms: anchor_ms(),
-        },
-    )
-    .await;
+    let again =
+        server::demo::fill(&a.db, &server::demo::DemoConfig { rows: 10, seed: 1, anchor_ms: anchor_ms() }).await;
     assert!(again.unwrap_err().to_string().contains("already holds data"));
 }

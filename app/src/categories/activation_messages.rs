@@ -11,71 +11,24 @@ pub const SPEC: CategorySpec = CategorySpec {
     summary: "Provisioning messages that deliver an account's configuration link; Consumed says whether the \
               customer used it. The detail shows the link, token and validity.",
     columns: &[
-        ColumnSpec {
-            label: "Timestamp",
-            sort_key: Some("timestamp"),
-        },
-        ColumnSpec {
-            label: "Consumed",
-            sort_key: None,
-        },
-        ColumnSpec {
-            label: "Account",
-            sort_key: Some("account"),
-        },
-        ColumnSpec {
-            label: "Sent",
-            sort_key: None,
-        },
-        ColumnSpec {
-            label: "Sent By",
-            sort_key: None,
-        },
-        ColumnSpec {
-            label: "Recipient",
-            sort_key: None,
-        },
-        ColumnSpec {
-            label: "Message Type",
-            sort_key: None,
-        },
+        ColumnSpec { label: "Timestamp", sort_key: Some("timestamp") },
+        ColumnSpec { label: "Consumed", sort_key: None },
+        ColumnSpec { label: "Account", sort_key: Some("account") },
+        ColumnSpec { label: "Sent", sort_key: None },
+        ColumnSpec { label: "Sent By", sort_key: None },
+        ColumnSpec { label: "Recipient", sort_key: None },
+        ColumnSpec { label: "Message Type", sort_key: None },
     ],
     filters: &[
-        FilterSpec {
-            name: "type",
-            label: "Message Type",
-            kind: FilterKind::Code(MessageType::CODES),
-        },
-        FilterSpec {
-            name: "consumed",
-            label: "Consumed",
-            kind: FilterKind::YesNo,
-        },
-        FilterSpec {
-            name: "sent",
-            label: "Sent",
-            kind: FilterKind::YesNo,
-        },
-        FilterSpec {
-            name: "account",
-            label: "Account",
-            kind: FilterKind::Prefix,
-        },
-        FilterSpec {
-            name: "recipient",
-            label: "Recipient",
-            kind: FilterKind::Prefix,
-        },
-        FilterSpec {
-            name: "sent_by",
-            label: "Sent By",
-            kind: FilterKind::Prefix,
-        },
+        FilterSpec { name: "type", label: "Message Type", kind: FilterKind::Code(MessageType::CODES) },
+        FilterSpec { name: "consumed", label: "Consumed", kind: FilterKind::YesNo },
+        FilterSpec { name: "sent", label: "Sent", kind: FilterKind::YesNo },
+        FilterSpec { name: "account", label: "Account", kind: FilterKind::Prefix },
+        FilterSpec { name: "recipient", label: "Recipient", kind: FilterKind::Prefix },
+        FilterSpec { name: "sent_by", label: "Sent By", kind: FilterKind::Prefix },
+        FilterSpec { name: "account_id", label: "Account #", kind: FilterKind::AccountId },
     ],
-    legends: &[Legend {
-        title: "Message Type",
-        codes: MessageType::CODES,
-    }],
+    legends: &[Legend { title: "Message Type", codes: MessageType::CODES }],
 };
 
 #[cfg(feature = "ssr")]
@@ -85,14 +38,14 @@ pub use server::{ActivationMessageFilter, ActivationMessages};
 mod server {
     use super::SPEC;
     use crate::codes::MessageType;
-    use crate::db::filters::YesNo;
+    use crate::db::filters::{AccountId, YesNo};
     use crate::db::list::{code, flag, millis, opt_id, opt_millis, text, LogTable};
     use crate::db::params::TextPrefix;
     use crate::db::query::TableInfo;
     use crate::db::render::RenderCtx;
     use crate::error::AppError;
     use crate::list::{CategorySpec, Cell};
-    use crate::models::ActivationMessage;
+    use crate::models::{ActivationMessage, UtcMillis};
     use sqlx::any::AnyRow;
     use sqlx::Row;
 
@@ -120,12 +73,13 @@ mod server {
     };
 
     crate::filter_set!(ActivationMessageFilter {
-        message_type: MessageType = ("type", "Message Type", "message_type"),
-        consumed: YesNo = ("consumed", "Consumed", "consumed"),
-        sent: YesNo = ("sent", "Sent", "sent"),
-        account: TextPrefix = ("account", "Account", "account"),
-        recipient: TextPrefix = ("recipient", "Recipient", "recipient"),
-        sent_by: TextPrefix = ("sent_by", "Sent By", "sent_by"),
+        message_type: MessageType = ("type", "Message Type", ["message_type"]),
+        consumed: YesNo = ("consumed", "Consumed", ["consumed"]),
+        sent: YesNo = ("sent", "Sent", ["sent"]),
+        account: TextPrefix = ("account", "Account", ["account"]),
+        recipient: TextPrefix = ("recipient", "Recipient", ["recipient"]),
+        sent_by: TextPrefix = ("sent_by", "Sent By", ["sent_by"]),
+        account_id: AccountId = ("account_id", "Account #", ["account_id"]),
     });
 
     impl LogTable for ActivationMessages {
@@ -155,11 +109,15 @@ mod server {
             row.id
         }
 
+        fn occurred(row: &ActivationMessage) -> UtcMillis {
+            row.occurred_at
+        }
+
         fn cells(row: &ActivationMessage, ctx: &RenderCtx) -> Vec<Cell> {
             vec![
                 Cell::link(ctx.time(row.occurred_at), Self::detail_href(row)),
                 Cell::yes_no(row.consumed),
-                Cell::text(&row.account),
+                Cell::account(&row.account, row.account_id),
                 Cell::yes_no(row.sent),
                 Cell::text(&row.sent_by),
                 Cell::text(&row.recipient),
@@ -171,10 +129,7 @@ mod server {
             let mut fields = Self::columns_detail(row, ctx);
             fields.push(("Message Link".into(), Cell::text(&row.message_link)));
             fields.push(("Token".into(), Cell::text(&row.token)));
-            let validity = row
-                .valid_until
-                .map(|t| format!("until {}", ctx.time(t)))
-                .unwrap_or_default();
+            let validity = row.valid_until.map(|t| format!("until {}", ctx.time(t))).unwrap_or_default();
             fields.push(("Validity".into(), Cell::text(validity)));
             fields
         }

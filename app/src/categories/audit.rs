@@ -11,53 +11,19 @@ pub const SPEC: CategorySpec = CategorySpec {
     route: "/logs/audit",
     summary: "Every change console users made to configuration objects: who, what, and which object.",
     columns: &[
-        ColumnSpec {
-            label: "Timestamp",
-            sort_key: Some("timestamp"),
-        },
-        ColumnSpec {
-            label: "Username",
-            sort_key: Some("username"),
-        },
-        ColumnSpec {
-            label: "Change",
-            sort_key: Some("change"),
-        },
-        ColumnSpec {
-            label: "Object Type",
-            sort_key: Some("object_type"),
-        },
-        ColumnSpec {
-            label: "Object ID",
-            sort_key: None,
-        },
+        ColumnSpec { label: "Timestamp", sort_key: Some("timestamp") },
+        ColumnSpec { label: "Username", sort_key: Some("username") },
+        ColumnSpec { label: "Change", sort_key: Some("change") },
+        ColumnSpec { label: "Object Type", sort_key: Some("object_type") },
+        ColumnSpec { label: "Object ID", sort_key: None },
     ],
     filters: &[
-        FilterSpec {
-            name: "change",
-            label: "Change",
-            kind: FilterKind::Code(AuditChange::CODES),
-        },
-        FilterSpec {
-            name: "username",
-            label: "Username",
-            kind: FilterKind::Prefix,
-        },
-        FilterSpec {
-            name: "object_type",
-            label: "Object Type",
-            kind: FilterKind::Prefix,
-        },
-        FilterSpec {
-            name: "object_id",
-            label: "Object ID",
-            kind: FilterKind::Prefix,
-        },
+        FilterSpec { name: "change", label: "Change", kind: FilterKind::Code(AuditChange::CODES) },
+        FilterSpec { name: "username", label: "Username", kind: FilterKind::Prefix },
+        FilterSpec { name: "object_type", label: "Object Type", kind: FilterKind::Prefix },
+        FilterSpec { name: "object_id", label: "Object ID", kind: FilterKind::Prefix },
     ],
-    legends: &[Legend {
-        title: "Change",
-        codes: AuditChange::CODES,
-    }],
+    legends: &[Legend { title: "Change", codes: AuditChange::CODES }],
 };
 
 #[cfg(feature = "ssr")]
@@ -73,7 +39,7 @@ mod server {
     use crate::db::render::RenderCtx;
     use crate::error::AppError;
     use crate::list::{CategorySpec, Cell};
-    use crate::models::AuditEvent;
+    use crate::models::{AuditEvent, UtcMillis};
     use sqlx::any::AnyRow;
     use sqlx::Row;
 
@@ -93,10 +59,10 @@ mod server {
     };
 
     crate::filter_set!(AuditFilter {
-        change: AuditChange = ("change", "Change", "change"),
-        username: TextPrefix = ("username", "Username", "actor"),
-        object_type: TextPrefix = ("object_type", "Object Type", "object_type"),
-        object_id: TextPrefix = ("object_id", "Object ID", "object_id"),
+        change: AuditChange = ("change", "Change", ["change"]),
+        username: TextPrefix = ("username", "Username", ["actor"]),
+        object_type: TextPrefix = ("object_type", "Object Type", ["object_type"]),
+        object_id: TextPrefix = ("object_id", "Object ID", ["object_id"]),
     });
 
     impl LogTable for Auditing {
@@ -118,6 +84,10 @@ mod server {
 
         fn id(row: &AuditEvent) -> i64 {
             row.id
+        }
+
+        fn occurred(row: &AuditEvent) -> UtcMillis {
+            row.occurred_at
         }
 
         fn cells(row: &AuditEvent, ctx: &RenderCtx) -> Vec<Cell> {

@@ -12,118 +12,36 @@ pub const SPEC: CategorySpec = CategorySpec {
     summary: "Every call leg: who called whom, how long, and how it ended. Follow a Call Id to see all the \
               legs of a transfer, three-way call or conference together. Durations are h:mm:ss.",
     columns: &[
-        ColumnSpec {
-            label: "Call Date",
-            sort_key: Some("timestamp"),
-        },
-        ColumnSpec {
-            label: "Caller Number",
-            sort_key: Some("caller_number"),
-        },
-        ColumnSpec {
-            label: "Caller",
-            sort_key: Some("caller"),
-        },
-        ColumnSpec {
-            label: "Caller Group",
-            sort_key: None,
-        },
-        ColumnSpec {
-            label: "Callee Number",
-            sort_key: Some("callee_number"),
-        },
-        ColumnSpec {
-            label: "Callee",
-            sort_key: Some("callee"),
-        },
-        ColumnSpec {
-            label: "Callee Group",
-            sort_key: None,
-        },
-        ColumnSpec {
-            label: "Total Duration",
-            sort_key: None,
-        },
-        ColumnSpec {
-            label: "Call Duration",
-            sort_key: None,
-        },
-        ColumnSpec {
-            label: "Disposition",
-            sort_key: Some("disposition"),
-        },
-        ColumnSpec {
-            label: "Hangup Cause",
-            sort_key: Some("hangup_cause"),
-        },
-        ColumnSpec {
-            label: "Call Id",
-            sort_key: Some("call_id"),
-        },
-        ColumnSpec {
-            label: "Call Type",
-            sort_key: Some("call_type"),
-        },
-        ColumnSpec {
-            label: "Call Route",
-            sort_key: None,
-        },
+        ColumnSpec { label: "Call Date", sort_key: Some("timestamp") },
+        ColumnSpec { label: "Caller Number", sort_key: Some("caller_number") },
+        ColumnSpec { label: "Caller", sort_key: Some("caller") },
+        ColumnSpec { label: "Caller Group", sort_key: None },
+        ColumnSpec { label: "Callee Number", sort_key: Some("callee_number") },
+        ColumnSpec { label: "Callee", sort_key: Some("callee") },
+        ColumnSpec { label: "Callee Group", sort_key: None },
+        ColumnSpec { label: "Total Duration", sort_key: None },
+        ColumnSpec { label: "Call Duration", sort_key: None },
+        ColumnSpec { label: "Disposition", sort_key: Some("disposition") },
+        ColumnSpec { label: "Hangup Cause", sort_key: Some("hangup_cause") },
+        ColumnSpec { label: "Call Id", sort_key: Some("call_id") },
+        ColumnSpec { label: "Call Type", sort_key: Some("call_type") },
+        ColumnSpec { label: "Call Route", sort_key: None },
     ],
     filters: &[
-        FilterSpec {
-            name: "disposition",
-            label: "Disposition",
-            kind: FilterKind::Code(Disposition::CODES),
-        },
-        FilterSpec {
-            name: "hangup_cause",
-            label: "Hangup Cause",
-            kind: FilterKind::Code(HangupCause::CODES),
-        },
-        FilterSpec {
-            name: "call_type",
-            label: "Call Type",
-            kind: FilterKind::Code(CallType::CODES),
-        },
-        FilterSpec {
-            name: "caller_number",
-            label: "Caller Number",
-            kind: FilterKind::Prefix,
-        },
-        FilterSpec {
-            name: "caller",
-            label: "Caller",
-            kind: FilterKind::Prefix,
-        },
-        FilterSpec {
-            name: "callee_number",
-            label: "Callee Number",
-            kind: FilterKind::Prefix,
-        },
-        FilterSpec {
-            name: "callee",
-            label: "Callee",
-            kind: FilterKind::Prefix,
-        },
-        FilterSpec {
-            name: "call_id",
-            label: "Call Id",
-            kind: FilterKind::Exact,
-        },
+        FilterSpec { name: "disposition", label: "Disposition", kind: FilterKind::Code(Disposition::CODES) },
+        FilterSpec { name: "hangup_cause", label: "Hangup Cause", kind: FilterKind::Code(HangupCause::CODES) },
+        FilterSpec { name: "call_type", label: "Call Type", kind: FilterKind::Code(CallType::CODES) },
+        FilterSpec { name: "caller_number", label: "Caller Number", kind: FilterKind::Prefix },
+        FilterSpec { name: "caller", label: "Caller", kind: FilterKind::Prefix },
+        FilterSpec { name: "callee_number", label: "Callee Number", kind: FilterKind::Prefix },
+        FilterSpec { name: "callee", label: "Callee", kind: FilterKind::Prefix },
+        FilterSpec { name: "call_id", label: "Call Id", kind: FilterKind::Exact },
+        FilterSpec { name: "account_id", label: "Account #", kind: FilterKind::AccountId },
     ],
     legends: &[
-        Legend {
-            title: "Disposition",
-            codes: Disposition::CODES,
-        },
-        Legend {
-            title: "Hangup Cause",
-            codes: HangupCause::CODES,
-        },
-        Legend {
-            title: "Call Type",
-            codes: CallType::CODES,
-        },
+        Legend { title: "Disposition", codes: Disposition::CODES },
+        Legend { title: "Hangup Cause", codes: HangupCause::CODES },
+        Legend { title: "Call Type", codes: CallType::CODES },
     ],
 };
 
@@ -134,14 +52,14 @@ pub use server::{CdrFilter, Cdrs};
 mod server {
     use super::SPEC;
     use crate::codes::{CallType, Disposition, HangupCause};
-    use crate::db::filters::TextExact;
+    use crate::db::filters::{AccountId, TextExact};
     use crate::db::list::{code, millis, opt_code, opt_id, text, LogTable};
     use crate::db::params::TextPrefix;
     use crate::db::query::TableInfo;
     use crate::db::render::{duration, RenderCtx};
     use crate::error::AppError;
     use crate::list::{CategorySpec, Cell};
-    use crate::models::Cdr;
+    use crate::models::{Cdr, UtcMillis};
     use sqlx::any::AnyRow;
     use sqlx::Row;
 
@@ -198,14 +116,15 @@ mod server {
     };
 
     crate::filter_set!(CdrFilter {
-        disposition: Disposition = ("disposition", "Disposition", "disposition"),
-        hangup_cause: HangupCause = ("hangup_cause", "Hangup Cause", "hangup_cause"),
-        call_type: CallType = ("call_type", "Call Type", "call_type"),
-        caller_number: TextPrefix = ("caller_number", "Caller Number", "caller_number"),
-        caller: TextPrefix = ("caller", "Caller", "caller_name"),
-        callee_number: TextPrefix = ("callee_number", "Callee Number", "callee_number"),
-        callee: TextPrefix = ("callee", "Callee", "callee_name"),
-        call_id: TextExact = ("call_id", "Call Id", "call_id"),
+        disposition: Disposition = ("disposition", "Disposition", ["disposition"]),
+        hangup_cause: HangupCause = ("hangup_cause", "Hangup Cause", ["hangup_cause"]),
+        call_type: CallType = ("call_type", "Call Type", ["call_type"]),
+        caller_number: TextPrefix = ("caller_number", "Caller Number", ["caller_number"]),
+        caller: TextPrefix = ("caller", "Caller", ["caller_name"]),
+        callee_number: TextPrefix = ("callee_number", "Callee Number", ["callee_number"]),
+        callee: TextPrefix = ("callee", "Callee", ["callee_name"]),
+        call_id: TextExact = ("call_id", "Call Id", ["call_id"]),
+        account_id: AccountId = ("account_id", "Account #", ["caller_account_id", "callee_account_id"]),
     });
 
     /// The list of every leg of a call, oldest first.
@@ -219,10 +138,7 @@ mod server {
     }
 
     fn urlencode(v: &str) -> String {
-        serde_urlencoded::to_string([("", v)])
-            .unwrap_or_default()
-            .trim_start_matches('=')
-            .to_owned()
+        serde_urlencoded::to_string([("", v)]).unwrap_or_default().trim_start_matches('=').to_owned()
     }
 
     impl LogTable for Cdrs {
@@ -259,14 +175,18 @@ mod server {
             row.id
         }
 
+        fn occurred(row: &Cdr) -> UtcMillis {
+            row.call_date
+        }
+
         fn cells(row: &Cdr, ctx: &RenderCtx) -> Vec<Cell> {
             vec![
                 Cell::link(ctx.time(row.call_date), Self::detail_href(row)),
-                Cell::text(&row.caller_number),
-                Cell::text(&row.caller_name),
+                Cell::account(&row.caller_number, row.caller_account_id),
+                Cell::account(&row.caller_name, row.caller_account_id),
                 Cell::text(&row.caller_group),
-                Cell::text(&row.callee_number),
-                Cell::text(&row.callee_name),
+                Cell::account(&row.callee_number, row.callee_account_id),
+                Cell::account(&row.callee_name, row.callee_account_id),
                 Cell::text(&row.callee_group),
                 Cell::text(duration(row.total_duration)),
                 Cell::text(duration(row.call_duration)),

@@ -11,85 +11,28 @@ pub const SPEC: CategorySpec = CategorySpec {
     summary: "Messages sent to help customers install the right edition of the client, by SMS or email. \
               The detail shows the message link and token.",
     columns: &[
-        ColumnSpec {
-            label: "Timestamp",
-            sort_key: Some("timestamp"),
-        },
-        ColumnSpec {
-            label: "Account",
-            sort_key: Some("account"),
-        },
-        ColumnSpec {
-            label: "Platform",
-            sort_key: None,
-        },
-        ColumnSpec {
-            label: "Variant",
-            sort_key: None,
-        },
-        ColumnSpec {
-            label: "Sent",
-            sort_key: None,
-        },
-        ColumnSpec {
-            label: "Sent By",
-            sort_key: None,
-        },
-        ColumnSpec {
-            label: "Recipient",
-            sort_key: None,
-        },
-        ColumnSpec {
-            label: "Message Type",
-            sort_key: None,
-        },
+        ColumnSpec { label: "Timestamp", sort_key: Some("timestamp") },
+        ColumnSpec { label: "Account", sort_key: Some("account") },
+        ColumnSpec { label: "Platform", sort_key: None },
+        ColumnSpec { label: "Variant", sort_key: None },
+        ColumnSpec { label: "Sent", sort_key: None },
+        ColumnSpec { label: "Sent By", sort_key: None },
+        ColumnSpec { label: "Recipient", sort_key: None },
+        ColumnSpec { label: "Message Type", sort_key: None },
     ],
     filters: &[
-        FilterSpec {
-            name: "platform",
-            label: "Platform",
-            kind: FilterKind::Code(Platform::CODES),
-        },
-        FilterSpec {
-            name: "variant",
-            label: "Variant",
-            kind: FilterKind::Code(Variant::CODES),
-        },
-        FilterSpec {
-            name: "type",
-            label: "Message Type",
-            kind: FilterKind::Code(MessageType::CODES),
-        },
-        FilterSpec {
-            name: "sent",
-            label: "Sent",
-            kind: FilterKind::YesNo,
-        },
-        FilterSpec {
-            name: "account",
-            label: "Account",
-            kind: FilterKind::Prefix,
-        },
-        FilterSpec {
-            name: "recipient",
-            label: "Recipient",
-            kind: FilterKind::Prefix,
-        },
-        FilterSpec {
-            name: "sent_by",
-            label: "Sent By",
-            kind: FilterKind::Prefix,
-        },
+        FilterSpec { name: "platform", label: "Platform", kind: FilterKind::Code(Platform::CODES) },
+        FilterSpec { name: "variant", label: "Variant", kind: FilterKind::Code(Variant::CODES) },
+        FilterSpec { name: "type", label: "Message Type", kind: FilterKind::Code(MessageType::CODES) },
+        FilterSpec { name: "sent", label: "Sent", kind: FilterKind::YesNo },
+        FilterSpec { name: "account", label: "Account", kind: FilterKind::Prefix },
+        FilterSpec { name: "recipient", label: "Recipient", kind: FilterKind::Prefix },
+        FilterSpec { name: "sent_by", label: "Sent By", kind: FilterKind::Prefix },
+        FilterSpec { name: "account_id", label: "Account #", kind: FilterKind::AccountId },
     ],
     legends: &[
-        Legend {
-            title: "Variant",
-            codes: Variant::CODES,
-        },
-        Legend {
-            title: "Message Type",
-            codes: MessageType::CODES,
-        },
+        Legend { title: "Variant", codes: Variant::CODES },
+        Legend { title: "Message Type", codes: MessageType::CODES },
     ],
 };
 
@@ -100,14 +43,14 @@ pub use server::{InstallMessageFilter, InstallMessages};
 mod server {
     use super::SPEC;
     use crate::codes::{MessageType, Platform, Variant};
-    use crate::db::filters::YesNo;
+    use crate::db::filters::{AccountId, YesNo};
     use crate::db::list::{code, flag, millis, opt_code, opt_id, text, LogTable};
     use crate::db::params::TextPrefix;
     use crate::db::query::TableInfo;
     use crate::db::render::RenderCtx;
     use crate::error::AppError;
     use crate::list::{CategorySpec, Cell};
-    use crate::models::InstallMessage;
+    use crate::models::{InstallMessage, UtcMillis};
     use sqlx::any::AnyRow;
     use sqlx::Row;
 
@@ -135,13 +78,14 @@ mod server {
     };
 
     crate::filter_set!(InstallMessageFilter {
-        platform: Platform = ("platform", "Platform", "platform"),
-        variant: Variant = ("variant", "Variant", "variant"),
-        message_type: MessageType = ("type", "Message Type", "message_type"),
-        sent: YesNo = ("sent", "Sent", "sent"),
-        account: TextPrefix = ("account", "Account", "account"),
-        recipient: TextPrefix = ("recipient", "Recipient", "recipient"),
-        sent_by: TextPrefix = ("sent_by", "Sent By", "sent_by"),
+        platform: Platform = ("platform", "Platform", ["platform"]),
+        variant: Variant = ("variant", "Variant", ["variant"]),
+        message_type: MessageType = ("type", "Message Type", ["message_type"]),
+        sent: YesNo = ("sent", "Sent", ["sent"]),
+        account: TextPrefix = ("account", "Account", ["account"]),
+        recipient: TextPrefix = ("recipient", "Recipient", ["recipient"]),
+        sent_by: TextPrefix = ("sent_by", "Sent By", ["sent_by"]),
+        account_id: AccountId = ("account_id", "Account #", ["account_id"]),
     });
 
     impl LogTable for InstallMessages {
@@ -171,10 +115,14 @@ mod server {
             row.id
         }
 
+        fn occurred(row: &InstallMessage) -> UtcMillis {
+            row.occurred_at
+        }
+
         fn cells(row: &InstallMessage, ctx: &RenderCtx) -> Vec<Cell> {
             vec![
                 Cell::link(ctx.time(row.occurred_at), Self::detail_href(row)),
-                Cell::text(&row.account),
+                Cell::account(&row.account, row.account_id),
                 Cell::opt_code(row.platform.map(|p| p.info())),
                 Cell::code(row.variant.info()),
                 Cell::yes_no(row.sent),

@@ -12,74 +12,25 @@ pub const SPEC: CategorySpec = CategorySpec {
     summary: "The delivery of every Secure Message, from queue to recipient: transport data only, never a \
               payload. A message queued for more than 72 hours expires.",
     columns: &[
-        ColumnSpec {
-            label: "UUID",
-            sort_key: None,
-        },
-        ColumnSpec {
-            label: "From",
-            sort_key: Some("from"),
-        },
-        ColumnSpec {
-            label: "To",
-            sort_key: Some("to"),
-        },
-        ColumnSpec {
-            label: "Tech Message",
-            sort_key: None,
-        },
-        ColumnSpec {
-            label: "API Version",
-            sort_key: None,
-        },
-        ColumnSpec {
-            label: "Status",
-            sort_key: Some("status"),
-        },
-        ColumnSpec {
-            label: "Send Attempts",
-            sort_key: None,
-        },
-        ColumnSpec {
-            label: "Received",
-            sort_key: Some("timestamp"),
-        },
-        ColumnSpec {
-            label: "Processed",
-            sort_key: None,
-        },
+        ColumnSpec { label: "UUID", sort_key: None },
+        ColumnSpec { label: "From", sort_key: Some("from") },
+        ColumnSpec { label: "To", sort_key: Some("to") },
+        ColumnSpec { label: "Tech Message", sort_key: None },
+        ColumnSpec { label: "API Version", sort_key: None },
+        ColumnSpec { label: "Status", sort_key: Some("status") },
+        ColumnSpec { label: "Send Attempts", sort_key: None },
+        ColumnSpec { label: "Received", sort_key: Some("timestamp") },
+        ColumnSpec { label: "Processed", sort_key: None },
     ],
     filters: &[
-        FilterSpec {
-            name: "status",
-            label: "Status",
-            kind: FilterKind::Code(MessageStatus::CODES),
-        },
-        FilterSpec {
-            name: "tech",
-            label: "Tech Message",
-            kind: FilterKind::YesNo,
-        },
-        FilterSpec {
-            name: "sender",
-            label: "Sender",
-            kind: FilterKind::Prefix,
-        },
-        FilterSpec {
-            name: "recipient",
-            label: "Recipient",
-            kind: FilterKind::Prefix,
-        },
-        FilterSpec {
-            name: "uuid",
-            label: "UUID",
-            kind: FilterKind::Prefix,
-        },
+        FilterSpec { name: "status", label: "Status", kind: FilterKind::Code(MessageStatus::CODES) },
+        FilterSpec { name: "tech", label: "Tech Message", kind: FilterKind::YesNo },
+        FilterSpec { name: "sender", label: "Sender", kind: FilterKind::Prefix },
+        FilterSpec { name: "recipient", label: "Recipient", kind: FilterKind::Prefix },
+        FilterSpec { name: "uuid", label: "UUID", kind: FilterKind::Prefix },
+        FilterSpec { name: "account_id", label: "Account #", kind: FilterKind::AccountId },
     ],
-    legends: &[Legend {
-        title: "Status",
-        codes: MessageStatus::CODES,
-    }],
+    legends: &[Legend { title: "Status", codes: MessageStatus::CODES }],
 };
 
 /// How long a message may wait in the queue before it expires.
@@ -92,7 +43,7 @@ pub use server::{expire_queued, SecureMessageFilter, SecureMessages};
 mod server {
     use super::{EXPIRY_MS, SPEC};
     use crate::codes::MessageStatus;
-    use crate::db::filters::YesNo;
+    use crate::db::filters::{AccountId, YesNo};
     use crate::db::list::{code, flag, millis, opt_id, opt_millis, text, LogTable};
     use crate::db::params::TextPrefix;
     use crate::db::query::TableInfo;
@@ -100,7 +51,7 @@ mod server {
     use crate::db::Db;
     use crate::error::AppError;
     use crate::list::{CategorySpec, Cell};
-    use crate::models::SecureMessage;
+    use crate::models::{SecureMessage, UtcMillis};
     use sea_query::{Alias, Expr, Query};
     use sqlx::any::AnyRow;
     use sqlx::Row;
@@ -125,20 +76,16 @@ mod server {
             "processed_at",
         ],
         text_columns: &["uuid", "from_account", "to_account", "status"],
-        sorts: &[
-            ("timestamp", "received_at"),
-            ("from", "from_account"),
-            ("to", "to_account"),
-            ("status", "status"),
-        ],
+        sorts: &[("timestamp", "received_at"), ("from", "from_account"), ("to", "to_account"), ("status", "status")],
     };
 
     crate::filter_set!(SecureMessageFilter {
-        status: MessageStatus = ("status", "Status", "status"),
-        tech: YesNo = ("tech", "Tech Message", "tech_message"),
-        sender: TextPrefix = ("sender", "Sender", "from_account"),
-        recipient: TextPrefix = ("recipient", "Recipient", "to_account"),
-        uuid: TextPrefix = ("uuid", "UUID", "uuid"),
+        status: MessageStatus = ("status", "Status", ["status"]),
+        tech: YesNo = ("tech", "Tech Message", ["tech_message"]),
+        sender: TextPrefix = ("sender", "Sender", ["from_account"]),
+        recipient: TextPrefix = ("recipient", "Recipient", ["to_account"]),
+        uuid: TextPrefix = ("uuid", "UUID", ["uuid"]),
+        account_id: AccountId = ("account_id", "Account #", ["from_account_id", "to_account_id"]),
     });
 
     /// Turns every message ENQUEUED before `now - 72 h` into EXPIRED; returns how many.
@@ -180,11 +127,15 @@ mod server {
             row.id
         }
 
+        fn occurred(row: &SecureMessage) -> UtcMillis {
+            row.received_at
+        }
+
         fn cells(row: &SecureMessage, ctx: &RenderCtx) -> Vec<Cell> {
             vec![
                 Cell::link(&row.uuid, Self::detail_href(row)),
-                Cell::text(&row.from_account),
-                Cell::text(&row.to_account),
+                Cell::account(&row.from_account, row.from_account_id),
+                Cell::account(&row.to_account, row.to_account_id),
                 Cell::yes_no(row.tech_message),
                 Cell::text(row.api_version.to_string()),
                 Cell::code(row.status.info()),

@@ -11,56 +11,19 @@ pub const SPEC: CategorySpec = CategorySpec {
     summary: "The accounts on line now, and thus reachable: registered and not yet expired, unregistered \
               or disconnected. The time range filters on when they last registered.",
     columns: &[
-        ColumnSpec {
-            label: "Id",
-            sort_key: Some("id"),
-        },
-        ColumnSpec {
-            label: "Username",
-            sort_key: Some("username"),
-        },
-        ColumnSpec {
-            label: "IpAddr",
-            sort_key: Some("ip"),
-        },
-        ColumnSpec {
-            label: "Port",
-            sort_key: None,
-        },
-        ColumnSpec {
-            label: "Description",
-            sort_key: Some("description"),
-        },
-        ColumnSpec {
-            label: "Registration Expires",
-            sort_key: Some("expires"),
-        },
-        ColumnSpec {
-            label: "UserAgent",
-            sort_key: None,
-        },
+        ColumnSpec { label: "Id", sort_key: Some("id") },
+        ColumnSpec { label: "Username", sort_key: Some("username") },
+        ColumnSpec { label: "IpAddr", sort_key: Some("ip") },
+        ColumnSpec { label: "Port", sort_key: None },
+        ColumnSpec { label: "Description", sort_key: Some("description") },
+        ColumnSpec { label: "Registration Expires", sort_key: Some("expires") },
+        ColumnSpec { label: "UserAgent", sort_key: None },
     ],
     filters: &[
-        FilterSpec {
-            name: "username",
-            label: "Username",
-            kind: FilterKind::Prefix,
-        },
-        FilterSpec {
-            name: "ip",
-            label: "IpAddr",
-            kind: FilterKind::Prefix,
-        },
-        FilterSpec {
-            name: "description",
-            label: "Description",
-            kind: FilterKind::Prefix,
-        },
-        FilterSpec {
-            name: "useragent",
-            label: "UserAgent",
-            kind: FilterKind::Prefix,
-        },
+        FilterSpec { name: "username", label: "Username", kind: FilterKind::Prefix },
+        FilterSpec { name: "ip", label: "IpAddr", kind: FilterKind::Prefix },
+        FilterSpec { name: "description", label: "Description", kind: FilterKind::Prefix },
+        FilterSpec { name: "useragent", label: "UserAgent", kind: FilterKind::Prefix },
     ],
     legends: &[],
 };
@@ -112,15 +75,7 @@ mod server {
     static TABLE: TableInfo = TableInfo {
         table: "registration",
         time_column: "registered_at",
-        columns: &[
-            "id",
-            "username",
-            "description",
-            "remote_addr",
-            "useragent",
-            "registered_at",
-            "expires_at",
-        ],
+        columns: &["id", "username", "description", "remote_addr", "useragent", "registered_at", "expires_at"],
         text_columns: &["username", "description", "remote_addr", "useragent"],
         sorts: &[
             ("id", "id"),
@@ -132,10 +87,10 @@ mod server {
     };
 
     crate::filter_set!(RegistrationFilter {
-        username: TextPrefix = ("username", "Username", "username"),
-        ip: TextPrefix = ("ip", "IpAddr", "remote_addr"),
-        description: TextPrefix = ("description", "Description", "description"),
-        useragent: TextPrefix = ("useragent", "UserAgent", "useragent"),
+        username: TextPrefix = ("username", "Username", ["username"]),
+        ip: TextPrefix = ("ip", "IpAddr", ["remote_addr"]),
+        description: TextPrefix = ("description", "Description", ["description"]),
+        useragent: TextPrefix = ("useragent", "UserAgent", ["useragent"]),
     });
 
     impl LogTable for RegisteredAccounts {
@@ -160,10 +115,14 @@ mod server {
             row.id
         }
 
+        fn occurred(row: &Registration) -> UtcMillis {
+            row.registered_at
+        }
+
         fn cells(row: &Registration, ctx: &RenderCtx) -> Vec<Cell> {
             let (ip, port) = split_addr(&row.remote_addr);
             vec![
-                Cell::link(row.id.to_string(), Self::detail_href(row)),
+                Cell::link(row.id.to_string(), crate::categories::accounts::account_href(row.id)),
                 Cell::text(&row.username),
                 Cell::text(ip),
                 Cell::text(port),

@@ -12,44 +12,17 @@ pub const SPEC: CategorySpec = CategorySpec {
     summary: "Every event of the SIEM interface: logins, logouts, configuration changes and heartbeats. \
               The detail of each shows it as a CEF line, as sent to ArcSight.",
     columns: &[
-        ColumnSpec {
-            label: "Timestamp",
-            sort_key: Some("timestamp"),
-        },
-        ColumnSpec {
-            label: "Description",
-            sort_key: Some("description"),
-        },
-        ColumnSpec {
-            label: "Event Type",
-            sort_key: Some("type"),
-        },
-        ColumnSpec {
-            label: "Processed",
-            sort_key: None,
-        },
+        ColumnSpec { label: "Timestamp", sort_key: Some("timestamp") },
+        ColumnSpec { label: "Description", sort_key: Some("description") },
+        ColumnSpec { label: "Event Type", sort_key: Some("type") },
+        ColumnSpec { label: "Processed", sort_key: None },
     ],
     filters: &[
-        FilterSpec {
-            name: "type",
-            label: "Event Type",
-            kind: FilterKind::Code(SecurityEventType::CODES),
-        },
-        FilterSpec {
-            name: "description",
-            label: "Description",
-            kind: FilterKind::Prefix,
-        },
-        FilterSpec {
-            name: "processed",
-            label: "Processed",
-            kind: FilterKind::YesNo,
-        },
+        FilterSpec { name: "type", label: "Event Type", kind: FilterKind::Code(SecurityEventType::CODES) },
+        FilterSpec { name: "description", label: "Description", kind: FilterKind::Prefix },
+        FilterSpec { name: "processed", label: "Processed", kind: FilterKind::YesNo },
     ],
-    legends: &[Legend {
-        title: "Event Type",
-        codes: SecurityEventType::CODES,
-    }],
+    legends: &[Legend { title: "Event Type", codes: SecurityEventType::CODES }],
 };
 
 #[cfg(feature = "ssr")]
@@ -66,7 +39,7 @@ mod server {
     use crate::db::render::RenderCtx;
     use crate::error::AppError;
     use crate::list::{CategorySpec, Cell};
-    use crate::models::SecurityEvent;
+    use crate::models::{SecurityEvent, UtcMillis};
     use sqlx::any::AnyRow;
     use sqlx::Row;
 
@@ -77,17 +50,13 @@ mod server {
         time_column: "occurred_at",
         columns: &["id", "occurred_at", "description", "event_type", "details", "processed"],
         text_columns: &["description", "event_type", "details"],
-        sorts: &[
-            ("timestamp", "occurred_at"),
-            ("description", "description"),
-            ("type", "event_type"),
-        ],
+        sorts: &[("timestamp", "occurred_at"), ("description", "description"), ("type", "event_type")],
     };
 
     crate::filter_set!(SecurityEventFilter {
-        event_type: SecurityEventType = ("type", "Event Type", "event_type"),
-        description: TextPrefix = ("description", "Description", "description"),
-        processed: YesNo = ("processed", "Processed", "processed"),
+        event_type: SecurityEventType = ("type", "Event Type", ["event_type"]),
+        description: TextPrefix = ("description", "Description", ["description"]),
+        processed: YesNo = ("processed", "Processed", ["processed"]),
     });
 
     impl LogTable for SecurityEvents {
@@ -109,6 +78,10 @@ mod server {
 
         fn id(row: &SecurityEvent) -> i64 {
             row.id
+        }
+
+        fn occurred(row: &SecurityEvent) -> UtcMillis {
+            row.occurred_at
         }
 
         fn cells(row: &SecurityEvent, ctx: &RenderCtx) -> Vec<Cell> {

@@ -13,106 +13,33 @@ pub const SPEC: CategorySpec = CategorySpec {
     summary: "Every connect, register, unregister and disconnect of the SIP clients: the first place to look \
               for a client's network trouble. Click a Peername or Account to see only its events.",
     columns: &[
-        ColumnSpec {
-            label: "Timestamp",
-            sort_key: Some("timestamp"),
-        },
-        ColumnSpec {
-            label: "Event",
-            sort_key: Some("event"),
-        },
-        ColumnSpec {
-            label: "Source",
-            sort_key: None,
-        },
-        ColumnSpec {
-            label: "Peername",
-            sort_key: Some("peername"),
-        },
-        ColumnSpec {
-            label: "Account",
-            sort_key: None,
-        },
-        ColumnSpec {
-            label: "Details",
-            sort_key: None,
-        },
-        ColumnSpec {
-            label: "Useragent",
-            sort_key: None,
-        },
-        ColumnSpec {
-            label: "Remoteaddr",
-            sort_key: Some("remoteaddr"),
-        },
-        ColumnSpec {
-            label: "Tlscipher",
-            sort_key: None,
-        },
-        ColumnSpec {
-            label: "Transport",
-            sort_key: None,
-        },
-        ColumnSpec {
-            label: "Reconciled",
-            sort_key: None,
-        },
+        ColumnSpec { label: "Timestamp", sort_key: Some("timestamp") },
+        ColumnSpec { label: "Event", sort_key: Some("event") },
+        ColumnSpec { label: "Source", sort_key: None },
+        ColumnSpec { label: "Peername", sort_key: Some("peername") },
+        ColumnSpec { label: "Account", sort_key: None },
+        ColumnSpec { label: "Details", sort_key: None },
+        ColumnSpec { label: "Useragent", sort_key: None },
+        ColumnSpec { label: "Remoteaddr", sort_key: Some("remoteaddr") },
+        ColumnSpec { label: "Tlscipher", sort_key: None },
+        ColumnSpec { label: "Transport", sort_key: None },
+        ColumnSpec { label: "Reconciled", sort_key: None },
     ],
     filters: &[
-        FilterSpec {
-            name: "event",
-            label: "Event",
-            kind: FilterKind::Code(SipEvent::CODES),
-        },
-        FilterSpec {
-            name: "source",
-            label: "Source",
-            kind: FilterKind::Code(SipSource::CODES),
-        },
-        FilterSpec {
-            name: "transport",
-            label: "Transport",
-            kind: FilterKind::Code(Transport::CODES),
-        },
-        FilterSpec {
-            name: "reconciled",
-            label: "Reconciled",
-            kind: FilterKind::YesNo,
-        },
-        FilterSpec {
-            name: "peername",
-            label: "Peername",
-            kind: FilterKind::Exact,
-        },
-        FilterSpec {
-            name: "account",
-            label: "Account",
-            kind: FilterKind::Prefix,
-        },
-        FilterSpec {
-            name: "details",
-            label: "Details",
-            kind: FilterKind::Prefix,
-        },
-        FilterSpec {
-            name: "remoteaddr",
-            label: "Remoteaddr",
-            kind: FilterKind::Prefix,
-        },
+        FilterSpec { name: "event", label: "Event", kind: FilterKind::Code(SipEvent::CODES) },
+        FilterSpec { name: "source", label: "Source", kind: FilterKind::Code(SipSource::CODES) },
+        FilterSpec { name: "transport", label: "Transport", kind: FilterKind::Code(Transport::CODES) },
+        FilterSpec { name: "reconciled", label: "Reconciled", kind: FilterKind::YesNo },
+        FilterSpec { name: "peername", label: "Peername", kind: FilterKind::Exact },
+        FilterSpec { name: "account", label: "Account", kind: FilterKind::Prefix },
+        FilterSpec { name: "details", label: "Details", kind: FilterKind::Prefix },
+        FilterSpec { name: "remoteaddr", label: "Remoteaddr", kind: FilterKind::Prefix },
+        FilterSpec { name: "account_id", label: "Account #", kind: FilterKind::AccountId },
     ],
     legends: &[
-        Legend {
-            title: "Event",
-            codes: SipEvent::CODES,
-        },
-        Legend {
-            title: "Source",
-            codes: SipSource::CODES,
-        },
-        Legend {
-            title: "Transport",
-            codes: Transport::CODES,
-        },
+        Legend { title: "Event", codes: SipEvent::CODES },
+        Legend { title: "Source", codes: SipSource::CODES },
+        Legend { title: "Transport", codes: Transport::CODES },
     ],
 };
 
@@ -123,14 +50,14 @@ pub use server::{SipSessionFilter, SipSessions};
 mod server {
     use super::SPEC;
     use crate::codes::{SipEvent, SipSource, Transport};
-    use crate::db::filters::{TextExact, YesNo};
+    use crate::db::filters::{AccountId, TextExact, YesNo};
     use crate::db::list::{code, flag, millis, opt_id, text, LogTable};
     use crate::db::params::TextPrefix;
     use crate::db::query::TableInfo;
     use crate::db::render::RenderCtx;
     use crate::error::AppError;
     use crate::list::{CategorySpec, Cell};
-    use crate::models::SipSession;
+    use crate::models::{SipSession, UtcMillis};
     use serde::Serialize;
     use sqlx::any::AnyRow;
     use sqlx::Row;
@@ -165,15 +92,7 @@ mod server {
             "expires_secs",
             "account_name",
         ],
-        text_columns: &[
-            "event",
-            "peername",
-            "account_name",
-            "details",
-            "useragent",
-            "remote_addr",
-            "tls_cipher",
-        ],
+        text_columns: &["event", "peername", "account_name", "details", "useragent", "remote_addr", "tls_cipher"],
         sorts: &[
             ("timestamp", "occurred_at"),
             ("event", "event"),
@@ -183,23 +102,20 @@ mod server {
     };
 
     crate::filter_set!(SipSessionFilter {
-        event: SipEvent = ("event", "Event", "event"),
-        source: SipSource = ("source", "Source", "source"),
-        transport: Transport = ("transport", "Transport", "transport"),
-        reconciled: YesNo = ("reconciled", "Reconciled", "reconciled"),
-        peername: TextExact = ("peername", "Peername", "peername"),
-        account: TextPrefix = ("account", "Account", "account_name"),
-        details: TextPrefix = ("details", "Details", "details"),
-        remoteaddr: TextPrefix = ("remoteaddr", "Remoteaddr", "remote_addr"),
+        event: SipEvent = ("event", "Event", ["event"]),
+        source: SipSource = ("source", "Source", ["source"]),
+        transport: Transport = ("transport", "Transport", ["transport"]),
+        reconciled: YesNo = ("reconciled", "Reconciled", ["reconciled"]),
+        peername: TextExact = ("peername", "Peername", ["peername"]),
+        account: TextPrefix = ("account", "Account", ["account_name"]),
+        details: TextPrefix = ("details", "Details", ["details"]),
+        remoteaddr: TextPrefix = ("remoteaddr", "Remoteaddr", ["remote_addr"]),
+        account_id: AccountId = ("account_id", "Account #", ["account_id"]),
     });
 
-    /// This list filtered to one peername.
-    fn peer_href(peername: &str) -> String {
-        format!(
-            "{}?{}",
-            SPEC.route,
-            serde_urlencoded::to_string([("peername", peername)]).unwrap_or_default()
-        )
+    /// This list filtered on one parameter.
+    fn filtered_href(param: &str, value: &str) -> String {
+        format!("{}?{}", SPEC.route, serde_urlencoded::to_string([(param, value)]).unwrap_or_default())
     }
 
     impl LogTable for SipSessions {
@@ -233,21 +149,33 @@ mod server {
             row.event.id
         }
 
+        fn occurred(row: &SipSessionRow) -> UtcMillis {
+            row.event.occurred_at
+        }
+
         fn cells(row: &SipSessionRow, ctx: &RenderCtx) -> Vec<Cell> {
             let e = &row.event;
-            let peer = |text: &str| {
-                if e.peername.is_empty() || text.is_empty() {
-                    Cell::text(text)
-                } else {
-                    Cell::link(text, peer_href(&e.peername))
+            let peername = if e.peername.is_empty() {
+                Cell::text("")
+            } else {
+                Cell::link(&e.peername, filtered_href("peername", &e.peername))
+            };
+            // The account's name filters this list to it; the arrow beside it opens its page.
+            let account = match e.account_id {
+                Some(id) if !row.account_name.is_empty() => {
+                    Cell::link(&row.account_name, filtered_href("account_id", &id.to_string())).with_aside(
+                        format!("Account page of {}", row.account_name),
+                        crate::categories::accounts::account_href(id),
+                    )
                 }
+                _ => Cell::text(&row.account_name),
             };
             vec![
                 Cell::link(ctx.time(e.occurred_at), Self::detail_href(row)),
                 Cell::code(e.event.info()),
                 Cell::code(e.source.info()),
-                peer(&e.peername),
-                peer(&row.account_name),
+                peername,
+                account,
                 Cell::text(&e.details),
                 Cell::text(&e.useragent),
                 Cell::text(&e.remote_addr),

@@ -11,24 +11,11 @@ pub const SPEC: CategorySpec = CategorySpec {
     summary: "Events of the appliance itself: a heartbeat every 4 hours, software updates, reboots, \
               backups and restores.",
     columns: &[
-        ColumnSpec {
-            label: "Timestamp",
-            sort_key: Some("timestamp"),
-        },
-        ColumnSpec {
-            label: "Description",
-            sort_key: Some("description"),
-        },
-        ColumnSpec {
-            label: "Details",
-            sort_key: None,
-        },
+        ColumnSpec { label: "Timestamp", sort_key: Some("timestamp") },
+        ColumnSpec { label: "Description", sort_key: Some("description") },
+        ColumnSpec { label: "Details", sort_key: None },
     ],
-    filters: &[FilterSpec {
-        name: "description",
-        label: "Description",
-        kind: FilterKind::Prefix,
-    }],
+    filters: &[FilterSpec { name: "description", label: "Description", kind: FilterKind::Prefix }],
     legends: &[],
 };
 
@@ -44,7 +31,7 @@ mod server {
     use crate::db::render::RenderCtx;
     use crate::error::AppError;
     use crate::list::{CategorySpec, Cell};
-    use crate::models::SystemEvent;
+    use crate::models::{SystemEvent, UtcMillis};
     use sqlx::any::AnyRow;
     use sqlx::Row;
 
@@ -58,9 +45,7 @@ mod server {
         sorts: &[("timestamp", "occurred_at"), ("description", "description")],
     };
 
-    crate::filter_set!(SystemEventFilter {
-        description: TextPrefix = ("description", "Description", "description"),
-    });
+    crate::filter_set!(SystemEventFilter { description: TextPrefix = ("description", "Description", ["description"]) });
 
     impl LogTable for SystemEvents {
         const SPEC: &'static CategorySpec = &SPEC;
@@ -79,6 +64,10 @@ mod server {
 
         fn id(row: &SystemEvent) -> i64 {
             row.id
+        }
+
+        fn occurred(row: &SystemEvent) -> UtcMillis {
+            row.occurred_at
         }
 
         fn cells(row: &SystemEvent, ctx: &RenderCtx) -> Vec<Cell> {

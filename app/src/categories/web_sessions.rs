@@ -12,44 +12,17 @@ pub const SPEC: CategorySpec = CategorySpec {
     summary: "Every login, logout and session timeout of the web console. \
               \"anonymousUser\" marks an event the system triggered.",
     columns: &[
-        ColumnSpec {
-            label: "Timestamp",
-            sort_key: Some("timestamp"),
-        },
-        ColumnSpec {
-            label: "Result",
-            sort_key: Some("result"),
-        },
-        ColumnSpec {
-            label: "Username",
-            sort_key: Some("username"),
-        },
-        ColumnSpec {
-            label: "IP Address",
-            sort_key: Some("ip"),
-        },
+        ColumnSpec { label: "Timestamp", sort_key: Some("timestamp") },
+        ColumnSpec { label: "Result", sort_key: Some("result") },
+        ColumnSpec { label: "Username", sort_key: Some("username") },
+        ColumnSpec { label: "IP Address", sort_key: Some("ip") },
     ],
     filters: &[
-        FilterSpec {
-            name: "result",
-            label: "Result",
-            kind: FilterKind::Code(AuthResult::CODES),
-        },
-        FilterSpec {
-            name: "username",
-            label: "Username",
-            kind: FilterKind::Prefix,
-        },
-        FilterSpec {
-            name: "ip",
-            label: "IP Address",
-            kind: FilterKind::Prefix,
-        },
+        FilterSpec { name: "result", label: "Result", kind: FilterKind::Code(AuthResult::CODES) },
+        FilterSpec { name: "username", label: "Username", kind: FilterKind::Prefix },
+        FilterSpec { name: "ip", label: "IP Address", kind: FilterKind::Prefix },
     ],
-    legends: &[Legend {
-        title: "Result",
-        codes: AuthResult::CODES,
-    }],
+    legends: &[Legend { title: "Result", codes: AuthResult::CODES }],
 };
 
 #[cfg(feature = "ssr")]
@@ -65,7 +38,7 @@ mod server {
     use crate::db::render::RenderCtx;
     use crate::error::AppError;
     use crate::list::{CategorySpec, Cell};
-    use crate::models::WebSession;
+    use crate::models::{UtcMillis, WebSession};
     use sqlx::any::AnyRow;
     use sqlx::Row;
 
@@ -76,20 +49,15 @@ mod server {
         time_column: "occurred_at",
         columns: &["id", "occurred_at", "result", "username", "ip_address"],
         text_columns: &["result", "username", "ip_address"],
-        sorts: &[
-            ("timestamp", "occurred_at"),
-            ("result", "result"),
-            ("username", "username"),
-            ("ip", "ip_address"),
-        ],
+        sorts: &[("timestamp", "occurred_at"), ("result", "result"), ("username", "username"), ("ip", "ip_address")],
     };
 
     crate::filter_set!(
         /// The Web Sessions filters of the URL query.
         WebSessionFilter {
-            result: AuthResult = ("result", "Result", "result"),
-            username: TextPrefix = ("username", "Username", "username"),
-            ip: TextPrefix = ("ip", "IP Address", "ip_address"),
+            result: AuthResult = ("result", "Result", ["result"]),
+            username: TextPrefix = ("username", "Username", ["username"]),
+            ip: TextPrefix = ("ip", "IP Address", ["ip_address"]),
         }
     );
 
@@ -111,6 +79,10 @@ mod server {
 
         fn id(row: &WebSession) -> i64 {
             row.id
+        }
+
+        fn occurred(row: &WebSession) -> UtcMillis {
+            row.occurred_at
         }
 
         fn cells(row: &WebSession, ctx: &RenderCtx) -> Vec<Cell> {
@@ -140,9 +112,7 @@ mod tests {
         let filter = WebSessionFilter::parse(&mut q)?;
         q.finish()?;
         let query = ListQuery::new(WebSessions::TABLE, &params, filter.conditions());
-        let (text, values) = query
-            .page(params.size.0 as u64, params.offset())
-            .build(SqliteQueryBuilder);
+        let (text, values) = query.page(params.size.0 as u64, params.offset()).build(SqliteQueryBuilder);
         Ok((text, format!("{:?}", values.0)))
     }
 
@@ -153,10 +123,7 @@ mod tests {
             text,
             r#"SELECT "id", "occurred_at", "result", "username", "ip_address" FROM "web_session" WHERE "id" IN (SELECT "id" FROM "web_session" ORDER BY "occurred_at" DESC, "id" DESC LIMIT ? OFFSET ?) ORDER BY "occurred_at" DESC, "id" DESC"#
         );
-        assert!(
-            values.contains("BigUnsigned(Some(25))") && values.contains("BigUnsigned(Some(0))"),
-            "{values}"
-        );
+        assert!(values.contains("BigUnsigned(Some(25))") && values.contains("BigUnsigned(Some(0))"), "{values}");
     }
 
     #[test]
@@ -167,20 +134,14 @@ mod tests {
 
         let (text, values) = sql("username=adm").unwrap();
         assert!(text.contains(r#"WHERE "username" >= ? AND "username" < ?"#), "{text}");
-        assert!(
-            values.contains("\"adm\"") && values.contains("adm\\u{10ffff}"),
-            "{values}"
-        );
+        assert!(values.contains("\"adm\"") && values.contains("adm\\u{10ffff}"), "{values}");
 
         let (text, _) = sql("ip=93.57.").unwrap();
         assert!(text.contains(r#""ip_address" >= ? AND "ip_address" < ?"#), "{text}");
 
         let (text, values) = sql("from=2015-05-08&to=2015-05-08").unwrap();
         assert!(text.contains(r#""occurred_at" >= ? AND "occurred_at" < ?"#), "{text}");
-        assert!(
-            values.contains("1431043200000") && values.contains("1431129600000"),
-            "{values}"
-        );
+        assert!(values.contains("1431043200000") && values.contains("1431129600000"), "{values}");
 
         let (text, values) = sql("q=50%25_off").unwrap();
         assert!(
@@ -204,20 +165,12 @@ mod tests {
 
     #[test]
     fn hostile_input_is_only_ever_a_bound_value() {
-        for raw in [
-            "q=%27%20OR%201%3D1%20--",
-            "username=%27%3B%20DROP%20TABLE%20web_session%3B--",
-            "ip=%22%29%20OR%20%28%221",
-        ] {
+        for raw in
+            ["q=%27%20OR%201%3D1%20--", "username=%27%3B%20DROP%20TABLE%20web_session%3B--", "ip=%22%29%20OR%20%28%221"]
+        {
             let (text, values) = sql(raw).unwrap();
-            assert!(
-                !text.contains("OR 1=1") && !text.contains("DROP") && !text.contains(r#"") OR"#),
-                "{text}"
-            );
-            assert!(
-                values.contains("OR 1=1") || values.contains("DROP") || values.contains(") OR ("),
-                "{values}"
-            );
+            assert!(!text.contains("OR 1=1") && !text.contains("DROP") && !text.contains(r#"") OR"#), "{text}");
+            assert!(values.contains("OR 1=1") || values.contains("DROP") || values.contains(") OR ("), "{values}");
         }
         assert!(matches!(sql("result=' OR 1=1 --"), Err(AppError::BadRequest(_))));
         assert!(matches!(sql("sort=occurred_at;DROP"), Err(AppError::BadRequest(_))));

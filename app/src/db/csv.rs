@@ -45,10 +45,7 @@ async fn export_of<T: LogTable>(state: &AppState, raw_query: &str) -> Result<Csv
             let _ = tx.send(Err(std::io::Error::other("export failed"))).await;
         }
     });
-    Ok(CsvExport {
-        file_name,
-        body: tokio_stream::wrappers::ReceiverStream::new(rx),
-    })
+    Ok(CsvExport { file_name, body: tokio_stream::wrappers::ReceiverStream::new(rx) })
 }
 
 async fn write_rows<T: LogTable>(
@@ -61,9 +58,7 @@ async fn write_rows<T: LogTable>(
     let header: Vec<&str> = T::SPEC.columns.iter().map(|c| c.label).collect();
     out.write_record(&header).map_err(|e| AppError::internal("csv", e))?;
     let (sql, values) = state.db.backend.build(&req.query.all());
-    let mut rows = sqlx::query_with(&sql, values)
-        .fetch(&state.db.pool)
-        .map_err(AppError::from);
+    let mut rows = sqlx::query_with(&sql, values).fetch(&state.db.pool).map_err(AppError::from);
     while let Some(row) = rows.next().await {
         let row = T::decode(&row?)?;
         let cells = T::cells(&row, &req.ctx);
@@ -88,8 +83,7 @@ mod tests {
 
     fn line(cells: &[&str]) -> String {
         let mut w = csv::Writer::from_writer(vec![]);
-        w.write_record(cells.iter().map(|c| neutralise(c).into_owned()))
-            .unwrap();
+        w.write_record(cells.iter().map(|c| neutralise(c).into_owned())).unwrap();
         String::from_utf8(w.into_inner().unwrap()).unwrap()
     }
 
@@ -108,9 +102,6 @@ mod tests {
         assert_eq!(line(&["a", "b"]), "a,b\n");
         assert_eq!(line(&["x,y", "say \"hi\""]), "\"x,y\",\"say \"\"hi\"\"\"\n");
         assert_eq!(line(&["two\nlines"]), "\"two\nlines\"\n");
-        assert_eq!(
-            line(&["=HYPERLINK(\"http://evil\")"]),
-            "\"'=HYPERLINK(\"\"http://evil\"\")\"\n"
-        );
+        assert_eq!(line(&["=HYPERLINK(\"http://evil\")"]), "\"'=HYPERLINK(\"\"http://evil\"\")\"\n");
     }
 }

@@ -72,9 +72,7 @@ impl FilterValue for YesNo {
             None => Ok(None),
             Some("yes") => Ok(Some(YesNo(true))),
             Some("no") => Ok(Some(YesNo(false))),
-            Some(other) => Err(AppError::BadRequest(format!(
-                "{label} must be 'yes' or 'no', not '{other}'."
-            ))),
+            Some(other) => Err(AppError::BadRequest(format!("{label} must be 'yes' or 'no', not '{other}'."))),
         }
     }
 
@@ -87,10 +85,35 @@ impl FilterValue for YesNo {
     }
 }
 
-/// Declares a category's filter struct: `field: Type = ("param", "Label", "column")`.
+/// An account, by id: the rows bound to it (`account=12`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AccountId(pub i64);
+
+impl FilterValue for AccountId {
+    fn take(q: &mut QueryParams, param: &str, label: &str) -> Result<Option<Self>, AppError> {
+        match q.take(param) {
+            None => Ok(None),
+            Some(v) => match v.parse::<i64>() {
+                Ok(id) if id > 0 => Ok(Some(AccountId(id))),
+                _ => Err(AppError::BadRequest(format!("{label} '{v}' is not an account id."))),
+            },
+        }
+    }
+
+    fn condition(&self, column: &'static str) -> SimpleExpr {
+        equals(column, self.0)
+    }
+
+    fn describe(&self, label: &str) -> String {
+        format!("{label} = #{}", self.0)
+    }
+}
+
+/// Declares a category's filter struct: `field: Type = ("param", "Label", ["column", ...])`.
+/// With several columns, a row matches when any of them does (caller or callee, say).
 #[macro_export]
 macro_rules! filter_set {
-    ($(#[$meta:meta])* $name:ident { $($field:ident : $ty:ty = ($param:literal, $label:literal, $column:literal)),* $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($field:ident : $ty:ty = ($param:literal, $label:literal, [$($column:literal),+])),* $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Default, PartialEq)]
         pub struct $name {
@@ -105,10 +128,12 @@ macro_rules! filter_set {
                 Ok($name { $($field: <$ty as FilterValue>::take(q, $param, $label)?,)* })
             }
 
-            fn conditions(&self) -> Vec<sea_query::SimpleExpr> {
+            fn conditions(&self) -> Vec<sea_query::Condition> {
                 use $crate::db::filters::FilterValue;
                 let mut all = Vec::new();
-                $(if let Some(v) = &self.$field { all.push(v.condition($column)); })*
+                $(if let Some(v) = &self.$field {
+                    all.push([$($column),+].into_iter().fold(sea_query::Condition::any(), |any, c| any.add(v.condition(c))));
+                })*
                 all
             }
 

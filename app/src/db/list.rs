@@ -8,7 +8,7 @@ use super::AppState;
 use crate::error::AppError;
 use crate::list::{Category, CategorySpec, Cell, LogDetail, LogPage, LogRow, SortState};
 use crate::models::UtcMillis;
-use sea_query::SimpleExpr;
+use sea_query::Condition;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -19,7 +19,7 @@ pub trait FilterSet: Sized {
     /// Takes this category's parameters out of `q`.
     fn parse(q: &mut QueryParams) -> Result<Self, AppError>;
     /// The SQL conditions, each with bound values.
-    fn conditions(&self) -> Vec<SimpleExpr>;
+    fn conditions(&self) -> Vec<Condition>;
     /// "Result = FAIL_BAD_CREDENTIALS", ... for the "filters in force" line.
     fn describe(&self) -> Vec<String>;
 }
@@ -34,6 +34,8 @@ pub trait LogTable: 'static {
     /// Reads a row selected with `TABLE.columns`, in that order.
     fn decode(row: &AnyRow) -> Result<Self::Row, AppError>;
     fn id(row: &Self::Row) -> i64;
+    /// When the row happened (for the account timeline).
+    fn occurred(row: &Self::Row) -> UtcMillis;
     /// The list's cells, one per column of `SPEC.columns`.
     fn cells(row: &Self::Row, ctx: &RenderCtx) -> Vec<Cell>;
     /// Every stored field, labelled, for the detail page: by default the list's columns; a
@@ -71,6 +73,10 @@ macro_rules! with_log_table {
         use $crate::categories::*;
         use $crate::list::Category as C;
         match $category {
+            C::Accounts => {
+                type $t = accounts::Accounts;
+                $body
+            }
             C::Security => {
                 type $t = security::SecurityEvents;
                 $body
@@ -131,12 +137,7 @@ impl<T: LogTable> ListRequest<T> {
         let filter = T::Filter::parse(&mut q)?;
         q.finish()?;
         let query = ListQuery::new(T::TABLE, &params, filter.conditions());
-        Ok(ListRequest {
-            params,
-            filter,
-            query,
-            ctx,
-        })
+        Ok(ListRequest { params, filter, query, ctx })
     }
 
     fn active_filters(&self) -> Vec<String> {
@@ -151,13 +152,7 @@ impl<T: LogTable> ListRequest<T> {
 
 /// Rows of one page and the total, decoded.
 pub async fn read_page<T: LogTable>(state: &AppState, req: &ListRequest<T>) -> Result<(u64, Vec<T::Row>), AppError> {
-    let total: i64 = state
-        .db
-        .fetch_optional(&req.query.count())
-        .await?
-        .map(|r| r.try_get(0))
-        .transpose()?
-        .unwrap_or(0);
+    let total: i64 = state.db.fetch_optional(&req.query.count()).await?.map(|r| r.try_get(0)).transpose()?.unwrap_or(0);
     let rows = state
         .db
         .fetch_all(&req.query.page(req.params.size.0 as u64, req.params.offset()))
@@ -172,13 +167,7 @@ async fn page_of<T: LogTable>(state: &AppState, raw_query: &str) -> Result<LogPa
     let req = ListRequest::<T>::parse(state, raw_query).await?;
     let (total, rows) = read_page(state, &req).await?;
     Ok(LogPage {
-        rows: rows
-            .iter()
-            .map(|r| LogRow {
-                id: T::id(r),
-                cells: T::cells(r, &req.ctx),
-            })
-            .collect(),
+        rows: rows.iter().map(|r| LogRow { id: T::id(r), cells: T::cells(r, &req.ctx) }).collect(),
         total,
         page: req.params.page.0,
         page_size: req.params.size.0,
@@ -202,10 +191,7 @@ async fn detail_of<T: LogTable>(state: &AppState, id: i64) -> Result<LogDetail, 
         .await?
         .ok_or_else(|| AppError::NotFound(format!("There is no {} row with id {id}.", T::SPEC.title)))?;
     let row = T::decode(&row)?;
-    Ok(LogDetail {
-        fields: T::detail(&row, &ctx),
-        time_zone: ctx.zone.name().to_owned(),
-    })
+    Ok(LogDetail { fields: T::detail(&row, &ctx), time_zone: ctx.zone.name().to_owned() })
 }
 
 pub async fn fetch_page(state: &AppState, category: Category, raw_query: &str) -> Result<LogPage, AppError> {

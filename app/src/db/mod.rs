@@ -1,5 +1,6 @@
 //! Server-only: the database, the request state, and the generic list queries.
 
+pub mod account;
 pub mod csv;
 pub mod filters;
 pub mod list;
@@ -64,15 +65,7 @@ impl Db {
     /// The appliance settings (the migration creates the one row).
     pub async fn settings(&self) -> Result<Settings, AppError> {
         let statement: SelectStatement = Query::select()
-            .columns(
-                [
-                    "time_zone",
-                    "cdr_masking",
-                    "cdr_retention_period",
-                    "cdr_retention_count",
-                ]
-                .map(Alias::new),
-            )
+            .columns(["time_zone", "cdr_masking", "cdr_retention_period", "cdr_retention_count"].map(Alias::new))
             .from(Alias::new("settings"))
             .and_where(Expr::col(Alias::new("id")).eq(1))
             .to_owned();
@@ -84,12 +77,8 @@ impl Db {
         let period: String = row.try_get(2)?;
         Ok(Settings {
             time_zone: row.try_get(0)?,
-            cdr_masking: masking
-                .parse::<MaskingPolicy>()
-                .map_err(|e| AppError::internal("settings", e))?,
-            cdr_retention_period: period
-                .parse::<RetentionPeriod>()
-                .map_err(|e| AppError::internal("settings", e))?,
+            cdr_masking: masking.parse::<MaskingPolicy>().map_err(|e| AppError::internal("settings", e))?,
+            cdr_retention_period: period.parse::<RetentionPeriod>().map_err(|e| AppError::internal("settings", e))?,
             cdr_retention_count: row.try_get(3)?,
         })
     }

@@ -44,18 +44,16 @@ impl QueryParams {
     /// A text value of at most [`MAX_TEXT`] characters.
     pub fn take_text(&mut self, key: &str, label: &str) -> Result<Option<String>, AppError> {
         match self.take(key) {
-            Some(v) if v.chars().count() > MAX_TEXT => Err(AppError::BadRequest(format!(
-                "{label} is longer than {MAX_TEXT} characters."
-            ))),
+            Some(v) if v.chars().count() > MAX_TEXT => {
+                Err(AppError::BadRequest(format!("{label} is longer than {MAX_TEXT} characters.")))
+            }
             other => Ok(other),
         }
     }
 
     /// One code of a closed set, e.g. `result=FAIL_BAD_CREDENTIALS`.
     pub fn take_code<C: FromStr<Err = UnknownCode>>(&mut self, key: &str) -> Result<Option<C>, AppError> {
-        self.take(key)
-            .map(|v| v.parse::<C>().map_err(|e| AppError::BadRequest(format!("{e}."))))
-            .transpose()
+        self.take(key).map(|v| v.parse::<C>().map_err(|e| AppError::BadRequest(format!("{e}.")))).transpose()
     }
 
     /// Refuses whatever no parser took.
@@ -122,11 +120,7 @@ impl ListParams {
             None => PageNumber(1),
             Some(v) => match v.parse::<u32>() {
                 Ok(n) if n >= 1 => PageNumber(n),
-                _ => {
-                    return Err(AppError::BadRequest(format!(
-                        "Page '{v}' is not a page number (1, 2, 3, ...)."
-                    )))
-                }
+                _ => return Err(AppError::BadRequest(format!("Page '{v}' is not a page number (1, 2, 3, ...)."))),
             },
         };
         let size = match q.take(param::SIZE) {
@@ -153,22 +147,12 @@ impl ListParams {
         let direction = match q.take(param::DIR).as_deref() {
             None | Some("desc") => Direction::Descending,
             Some("asc") => Direction::Ascending,
-            Some(v) => {
-                return Err(AppError::BadRequest(format!(
-                    "Sort direction must be 'asc' or 'desc', not '{v}'."
-                )))
-            }
+            Some(v) => return Err(AppError::BadRequest(format!("Sort direction must be 'asc' or 'desc', not '{v}'."))),
         };
         let from_text = q.take(param::FROM);
         let to_text = q.take(param::TO);
-        let from = from_text
-            .as_deref()
-            .map(|v| parse_instant(v, zone, "From", Bound::Start))
-            .transpose()?;
-        let until = to_text
-            .as_deref()
-            .map(|v| parse_instant(v, zone, "To", Bound::End))
-            .transpose()?;
+        let from = from_text.as_deref().map(|v| parse_instant(v, zone, "From", Bound::Start)).transpose()?;
+        let until = to_text.as_deref().map(|v| parse_instant(v, zone, "To", Bound::End)).transpose()?;
         if let (Some(f), Some(u)) = (from, until) {
             if f >= u {
                 return Err(AppError::BadRequest("The time range ends before it starts.".into()));
@@ -182,14 +166,7 @@ impl ListParams {
             range_text.push(format!("To {t}"));
         }
         let text = q.take_text(param::TEXT, "The search text")?.map(FreeText);
-        Ok(ListParams {
-            page,
-            size,
-            sort: Sort { key, direction },
-            range: TimeRange { from, until },
-            text,
-            range_text,
-        })
+        Ok(ListParams { page, size, sort: Sort { key, direction }, range: TimeRange { from, until }, text, range_text })
     }
 
     pub fn offset(&self) -> u64 {
@@ -227,9 +204,7 @@ fn parse_instant(v: &str, zone: Tz, label: &str, bound: Bound) -> Result<i64, Ap
         Bound::End => start.checked_add_signed(step).ok_or_else(bad)?,
     };
     let instant = zone.from_local_datetime(&local).earliest().ok_or_else(|| {
-        AppError::BadRequest(format!(
-            "{label} '{v}' does not exist in the time zone {zone} (a daylight-saving gap)."
-        ))
+        AppError::BadRequest(format!("{label} '{v}' does not exist in the time zone {zone} (a daylight-saving gap)."))
     })?;
     Ok(instant.timestamp_millis())
 }
@@ -258,13 +233,7 @@ mod tests {
         let p = parse("").unwrap();
         assert_eq!(p.page, PageNumber(1));
         assert_eq!(p.size, PageSize(DEFAULT_PAGE_SIZE));
-        assert_eq!(
-            p.sort,
-            Sort {
-                key: None,
-                direction: Direction::Descending
-            }
-        );
+        assert_eq!(p.sort, Sort { key: None, direction: Direction::Descending });
         assert_eq!(p.range, TimeRange::default());
         // Empty form fields are no filter at all.
         assert_eq!(parse("from=&to=&q=&page=").unwrap(), p);

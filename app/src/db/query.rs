@@ -32,9 +32,7 @@ pub fn equals(column: &'static str, value: impl Into<sea_query::Value>) -> Simpl
 /// every database (a `LIKE 'x%'` does not, under most collations).
 pub fn starts_with(column: &'static str, prefix: &TextPrefix) -> SimpleExpr {
     let upper = format!("{}\u{10FFFF}", prefix.0);
-    Expr::col(Alias::new(column))
-        .gte(prefix.0.clone())
-        .and(Expr::col(Alias::new(column)).lt(upper))
+    Expr::col(Alias::new(column)).gte(prefix.0.clone()).and(Expr::col(Alias::new(column)).lt(upper))
 }
 
 /// `%text%` with LIKE's wildcards in the text escaped.
@@ -60,7 +58,7 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
-    pub fn new(table: &'static TableInfo, params: &ListParams, filters: Vec<SimpleExpr>) -> ListQuery {
+    pub fn new(table: &'static TableInfo, params: &ListParams, filters: Vec<Condition>) -> ListQuery {
         let mut condition = Condition::all();
         let time = || Expr::col(Alias::new(table.time_column));
         if let Some(from) = params.range.from {
@@ -73,9 +71,10 @@ impl ListQuery {
             condition = condition.add(f);
         }
         if let Some(text) = &params.text {
-            let any = table.text_columns.iter().fold(Condition::any(), |any, c| {
-                any.add(Expr::col(Alias::new(*c)).like(contains_pattern(&text.0)))
-            });
+            let any = table
+                .text_columns
+                .iter()
+                .fold(Condition::any(), |any, c| any.add(Expr::col(Alias::new(*c)).like(contains_pattern(&text.0))));
             condition = condition.add(any);
         }
         let dir = match params.sort.direction {
@@ -86,23 +85,14 @@ impl ListQuery {
         // matches an index of (column, time) exactly.
         let mut order = Vec::with_capacity(3);
         if let Some(key) = params.sort.key {
-            let column = table
-                .sorts
-                .iter()
-                .find(|(k, _)| *k == key)
-                .map(|(_, c)| *c)
-                .unwrap_or(table.time_column);
+            let column = table.sorts.iter().find(|(k, _)| *k == key).map(|(_, c)| *c).unwrap_or(table.time_column);
             if column != table.time_column {
                 order.push((column, dir.clone()));
             }
         }
         order.push((table.time_column, dir.clone()));
         order.push(("id", dir));
-        ListQuery {
-            table,
-            condition,
-            order,
-        }
+        ListQuery { table, condition, order }
     }
 
     /// Adds the filter's WHERE clause, if there is one.
@@ -122,24 +112,14 @@ impl ListQuery {
 
     /// `SELECT COUNT(*)` of the matching rows.
     pub fn count(&self) -> SelectStatement {
-        self.filtered(
-            Query::select()
-                .expr(Expr::cust("COUNT(*)"))
-                .from(Alias::new(self.table.table))
-                .to_owned(),
-        )
+        self.filtered(Query::select().expr(Expr::cust("COUNT(*)")).from(Alias::new(self.table.table)).to_owned())
     }
 
     /// One page of rows, by deferred join.
     pub fn page(&self, limit: u64, offset: u64) -> SelectStatement {
         let ids = self
             .ordered(
-                self.filtered(
-                    Query::select()
-                        .column(Alias::new("id"))
-                        .from(Alias::new(self.table.table))
-                        .to_owned(),
-                ),
+                self.filtered(Query::select().column(Alias::new("id")).from(Alias::new(self.table.table)).to_owned()),
             )
             .limit(limit)
             .offset(offset)

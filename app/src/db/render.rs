@@ -13,10 +13,7 @@ pub struct RenderCtx {
 
 impl RenderCtx {
     pub fn from_settings(settings: &Settings) -> Result<RenderCtx, AppError> {
-        let zone = settings
-            .time_zone
-            .parse::<Tz>()
-            .map_err(|e| AppError::internal("settings: time zone", e))?;
+        let zone = settings.time_zone.parse::<Tz>().map_err(|e| AppError::internal("settings: time zone", e))?;
         Ok(RenderCtx { zone })
     }
 
@@ -41,9 +38,7 @@ mod tests {
 
     #[test]
     fn times_show_the_zone_abbreviation() {
-        let rome = RenderCtx {
-            zone: chrono_tz::Europe::Rome,
-        };
+        let rome = RenderCtx { zone: chrono_tz::Europe::Rome };
         assert_eq!(rome.time(UtcMillis(1_431_091_225_788)), "2015-05-08 15:20:25.788 CEST");
         assert_eq!(rome.time(UtcMillis(1_420_070_400_000)), "2015-01-01 01:00:00.000 CET");
         let utc = RenderCtx { zone: chrono_tz::UTC };

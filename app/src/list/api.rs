@@ -9,9 +9,7 @@ use leptos::prelude::*;
 #[server]
 pub async fn fetch_log_page(category: Category, query: String) -> Result<LogPage, AppError> {
     let state = crate::db::AppState::from_context()?;
-    crate::db::list::fetch_page(&state, category, &query)
-        .await
-        .inspect_err(AppError::set_page_status)
+    crate::db::list::fetch_page(&state, category, &query).await.inspect_err(AppError::set_page_status)
 }
 
 /// One row of `category` with every stored field.
@@ -22,7 +20,5 @@ pub async fn fetch_log_detail(category: Category, id: String) -> Result<LogDetai
         .parse()
         .map_err(|_| AppError::BadRequest(format!("'{id}' is not a row id.")))
         .inspect_err(AppError::set_page_status)?;
-    crate::db::list::fetch_detail(&state, category, id)
-        .await
-        .inspect_err(AppError::set_page_status)
+    crate::db::list::fetch_detail(&state, category, id).await.inspect_err(AppError::set_page_status)
 }

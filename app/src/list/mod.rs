@@ -12,6 +12,8 @@ pub mod api;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
+    /// The VoIP accounts: not a log, but listed with the same machinery.
+    Accounts,
     Security,
     System,
     Audit,
@@ -25,8 +27,23 @@ pub enum Category {
 }
 
 impl Category {
-    /// In the order of the menu.
+    /// Every list, the accounts first.
     pub const ALL: &'static [Category] = &[
+        Category::Accounts,
+        Category::Security,
+        Category::System,
+        Category::Audit,
+        Category::WebSessions,
+        Category::Cdr,
+        Category::SipSessions,
+        Category::Registered,
+        Category::Messages,
+        Category::InstallMessages,
+        Category::ActivationMessages,
+    ];
+
+    /// The logs, in the order of the LOGGING menu.
+    pub const LOGS: &'static [Category] = &[
         Category::Security,
         Category::System,
         Category::Audit,
@@ -42,6 +59,7 @@ impl Category {
     pub fn spec(self) -> &'static CategorySpec {
         use crate::categories::*;
         match self {
+            Category::Accounts => &accounts::SPEC,
             Category::Security => &security::SPEC,
             Category::System => &system::SPEC,
             Category::Audit => &audit::SPEC,
@@ -108,6 +126,8 @@ pub enum FilterKind {
     YesNo,
     /// Text equal to the column (ids that must not match by prefix, like call ids).
     Exact,
+    /// An account's id: the rows bound to that account.
+    AccountId,
 }
 
 #[derive(Debug)]
@@ -139,35 +159,41 @@ pub struct Cell {
     pub href: Option<String>,
     /// The meaning of a code, shown as a tooltip.
     pub title: Option<String>,
+    /// A second, small link after the text: (accessible name, href).
+    pub aside: Option<(String, String)>,
 }
 
 impl Cell {
     pub fn text(text: impl Into<String>) -> Self {
-        Cell {
-            text: text.into(),
-            ..Default::default()
-        }
+        Cell { text: text.into(), ..Default::default() }
     }
 
     pub fn link(text: impl Into<String>, href: impl Into<String>) -> Self {
-        Cell {
-            text: text.into(),
-            href: Some(href.into()),
-            title: None,
-        }
+        Cell { text: text.into(), href: Some(href.into()), ..Default::default() }
     }
 
     pub fn code(info: &CodeInfo) -> Self {
-        Cell {
-            text: info.label.to_owned(),
-            href: None,
-            title: Some(info.meaning.to_owned()),
-        }
+        Cell { text: info.label.to_owned(), title: Some(info.meaning.to_owned()), ..Default::default() }
     }
 
     /// An optional code: empty when absent.
     pub fn opt_code(info: Option<&CodeInfo>) -> Self {
         info.map(Cell::code).unwrap_or_default()
+    }
+
+    /// Adds a small link after the text, e.g. to the account page.
+    pub fn with_aside(mut self, label: impl Into<String>, href: impl Into<String>) -> Self {
+        self.aside = Some((label.into(), href.into()));
+        self
+    }
+
+    /// A link to the account page when the row is bound to a known account, else plain text.
+    pub fn account(text: impl Into<String>, account_id: Option<i64>) -> Self {
+        let text = text.into();
+        match account_id {
+            Some(id) if !text.is_empty() => Cell::link(text, crate::categories::accounts::account_href(id)),
+            _ => Cell::text(text),
+        }
     }
 
     pub fn yes_no(flag: bool) -> Self {

@@ -20,10 +20,8 @@ pub fn LogDetailPage() -> impl IntoView {
 fn LogDetail(category: Category) -> impl IntoView {
     let spec = category.spec();
     let params = use_params_map();
-    let detail = Resource::new(
-        move || params.read().get("id").unwrap_or_default(),
-        move |id| fetch_log_detail(category, id),
-    );
+    let detail =
+        Resource::new(move || params.read().get("id").unwrap_or_default(), move |id| fetch_log_detail(category, id));
     view! {
         <leptos_meta::Title text=spec.title/>
         <section class="page">

@@ -21,14 +21,11 @@ pub fn LogListPage() -> impl IntoView {
 }
 
 #[component]
-fn LogList(category: Category) -> impl IntoView {
+pub fn LogList(category: Category) -> impl IntoView {
     let spec = category.spec();
     let location = use_location();
     let query = use_query_map();
-    let page = Resource::new(
-        move || location.search.get(),
-        move |search| fetch_log_page(category, search),
-    );
+    let page = Resource::new(move || location.search.get(), move |search| fetch_log_page(category, search));
     let refresh = Callback::new(move |_: ()| page.refetch());
     view! {
         <leptos_meta::Title text=spec.title/>
@@ -70,12 +67,7 @@ fn FilterForm(spec: &'static CategorySpec, query: Memo<ParamsMap>) -> impl IntoV
     let kept = move || {
         [param::SORT, param::DIR, param::SIZE]
             .into_iter()
-            .filter_map(|k| {
-                query
-                    .read()
-                    .get(k)
-                    .map(|v| view! { <input type="hidden" name=k value=v/> })
-            })
+            .filter_map(|k| query.read().get(k).map(|v| view! { <input type="hidden" name=k value=v/> }))
             .collect_view()
     };
     view! {
@@ -125,6 +117,10 @@ fn FilterForm(spec: &'static CategorySpec, query: Memo<ParamsMap>) -> impl IntoV
                                 }
                                     .into_any()
                             }
+                            FilterKind::AccountId => view! {
+                                <input id=field_id(f.name) type="number" min="1" name=f.name placeholder="id" prop:value=current/>
+                            }
+                            .into_any(),
                             FilterKind::Prefix | FilterKind::Exact => {
                                 let hint = if matches!(f.kind, FilterKind::Exact) { "exactly" } else { "starts with" };
                                 view! { <input id=field_id(f.name) type="text" name=f.name placeholder=hint prop:value=current/> }
@@ -258,11 +254,7 @@ fn SortHeader(
         with_params(
             route,
             &query.get(),
-            &[
-                (param::SORT, Some(key.to_owned())),
-                (param::DIR, Some(next_dir.to_owned())),
-                (param::PAGE, None),
-            ],
+            &[(param::SORT, Some(key.to_owned())), (param::DIR, Some(next_dir.to_owned())), (param::PAGE, None)],
         )
     };
     let (arrow, aria) = match state {
@@ -285,14 +277,28 @@ fn label_is_default(key: &str) -> bool {
 
 #[component]
 pub fn CellView(cell: Cell) -> impl IntoView {
-    match (cell.href, cell.title) {
+    let aside = cell.aside.map(|(label, href)| {
+        view! {
+            " "
+            <a class="aside" href=href aria-label=label.clone() title=label>
+                "↗"
+            </a>
+        }
+    });
+    let main = match (cell.href, cell.title) {
         (Some(href), _) => view! { <a href=href>{cell.text}</a> }.into_any(),
         (None, Some(title)) => {
             let label = format!("{}: {}", cell.text, title);
-            view! { <abbr class="code" title=title aria-label=label>{cell.text}</abbr> }.into_any()
+            view! {
+                <abbr class="code" title=title aria-label=label>
+                    {cell.text}
+                </abbr>
+            }
+            .into_any()
         }
         (None, None) => cell.text.into_any(),
-    }
+    };
+    view! { {main} {aside} }
 }
 
 /// Page numbers around the current one, Previous/Next, and "Items to show".

@@ -24,9 +24,17 @@ pub fn Menu() -> impl IntoView {
     view! {
         <nav class="menu" aria-label="Main menu">
             <a href="/" class="menu-home">"Overview"</a>
+            <h2 id="menu-support">"SUPPORT"</h2>
+            <ul aria-labelledby="menu-support">
+                <li>
+                    <a href="/accounts" aria-current=move || location.pathname.get().starts_with("/accounts").then_some("page")>
+                        "Accounts"
+                    </a>
+                </li>
+            </ul>
             <h2 id="menu-logging">"LOGGING"</h2>
             <ul aria-labelledby="menu-logging">
-                {Category::ALL
+                {Category::LOGS
                     .iter()
                     .map(|c| {
                         let spec = c.spec();

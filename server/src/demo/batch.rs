@@ -20,14 +20,7 @@ pub struct BatchInsert<'a> {
 
 impl<'a> BatchInsert<'a> {
     pub fn new(db: &'a Db, table: &'static str, columns: &'static [&'static str]) -> Self {
-        BatchInsert {
-            db,
-            table,
-            columns,
-            pending: Vec::new(),
-            statements: Vec::new(),
-            inserted: 0,
-        }
+        BatchInsert { db, table, columns, pending: Vec::new(), statements: Vec::new(), inserted: 0 }
     }
 
     pub async fn row(&mut self, values: Vec<SimpleExpr>) -> anyhow::Result<()> {
@@ -47,9 +40,7 @@ impl<'a> BatchInsert<'a> {
             return;
         }
         let mut insert = Query::insert();
-        insert
-            .into_table(Alias::new(self.table))
-            .columns(self.columns.iter().map(|c| Alias::new(*c)));
+        insert.into_table(Alias::new(self.table)).columns(self.columns.iter().map(|c| Alias::new(*c)));
         for row in self.pending.drain(..) {
             insert.values_panic(row);
         }

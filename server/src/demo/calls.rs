@@ -294,36 +294,15 @@ async fn seed_trace(gen: &Gen<'_>, out: &mut BatchInsert<'_>) -> anyhow::Result<
         route: "",
     };
     let legs = [
-        answered(
-            "2015-04-28 16:12:17.000",
-            dante,
-            18,
-            18,
-            "1998267691",
-            CallType::ThreeWay,
-        ),
+        answered("2015-04-28 16:12:17.000", dante, 18, 18, "1998267691", CallType::ThreeWay),
         stop("2015-04-28 16:12:03.000", "3912651321", "1251498178"),
         stop("2015-04-28 16:11:27.000", "4418591930", "1251498178"),
-        answered(
-            "2015-04-28 16:11:18.000",
-            dante,
-            21,
-            7,
-            "1251498178",
-            CallType::Transfer,
-        ),
+        answered("2015-04-28 16:11:18.000", dante, 21, 7, "1251498178", CallType::Transfer),
         stop("2015-04-28 16:11:08.000", "3912651321", "15341336"),
         Leg {
             disposition: D::Busy,
             cause: Some(H::UserBusy),
-            ..answered(
-                "2015-04-28 16:11:02.000",
-                arthur,
-                0,
-                0,
-                "1251498178",
-                CallType::Transfer,
-            )
+            ..answered("2015-04-28 16:11:02.000", arthur, 0, 0, "1251498178", CallType::Transfer)
         },
         answered("2015-04-28 16:10:23.000", dante, 21, 14, "15341336", CallType::Transfer),
     ];

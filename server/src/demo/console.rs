@@ -48,9 +48,7 @@ struct Out<'a> {
 
 impl Out<'_> {
     async fn web(&mut self, at: i64, result: AuthResult, user: &str, ip: &str) -> anyhow::Result<()> {
-        self.web
-            .row(vec![v(at), v(result.code()), v(user.to_owned()), v(ip.to_owned())])
-            .await
+        self.web.row(vec![v(at), v(result.code()), v(user.to_owned()), v(ip.to_owned())]).await
     }
 
     async fn security(
@@ -62,15 +60,7 @@ impl Out<'_> {
         ip: &str,
     ) -> anyhow::Result<()> {
         let details = cef(kind, description, at, user, ip);
-        self.security
-            .row(vec![
-                v(at),
-                v(description.to_owned()),
-                v(kind.code()),
-                v(details),
-                flag(true),
-            ])
-            .await
+        self.security.row(vec![v(at), v(description.to_owned()), v(kind.code()), v(details), flag(true)]).await
     }
 }
 
@@ -100,15 +90,13 @@ pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<Vec<(&'static str, u6
                 user
             };
             out.web(at, failure, name, ip).await?;
-            out.security(at, SecurityEventType::LoginFailed, "Failed login", name, ip)
-                .await?;
+            out.security(at, SecurityEventType::LoginFailed, "Failed login", name, ip).await?;
             written += 1;
             at += gen.rng.i64(3_000..20_000);
         }
         out.web(at, AuthResult::Success, user, ip).await?;
         out.web(at, AuthResult::SuccessInteractive, user, ip).await?;
-        out.security(at, SecurityEventType::LogIn, "Successful login", user, ip)
-            .await?;
+        out.security(at, SecurityEventType::LogIn, "Successful login", user, ip).await?;
         written += 2;
         // Some work in the session: configuration changes.
         if gen.chance(30) {
@@ -141,24 +129,9 @@ pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<Vec<(&'static str, u6
             let (change, object_id) = if value == "account" {
                 (gen.pick(AuditChange::ALL), gen.account().id.to_string())
             } else {
-                (
-                    if object == "TlsItem" {
-                        AuditChange::Insert
-                    } else {
-                        AuditChange::Update
-                    },
-                    id.to_owned(),
-                )
+                (if object == "TlsItem" { AuditChange::Insert } else { AuditChange::Update }, id.to_owned())
             };
-            audit
-                .row(vec![
-                    v(t),
-                    v(user.to_owned()),
-                    v(change.code()),
-                    v(object.to_owned()),
-                    v(object_id),
-                ])
-                .await?;
+            audit.row(vec![v(t), v(user.to_owned()), v(change.code()), v(object.to_owned()), v(object_id)]).await?;
             if !setting.is_empty() {
                 out.security(t, kind, setting, user, ip).await?;
             }
@@ -170,14 +143,7 @@ pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<Vec<(&'static str, u6
                 out.security(end, SecurityEventType::LogOut, "Logout", user, ip).await?;
             } else {
                 out.web(end, AuthResult::SessionTimeout, "anonymousUser", ip).await?;
-                out.security(
-                    end,
-                    SecurityEventType::LogOut,
-                    "Logout due to session timeout",
-                    user,
-                    ip,
-                )
-                .await?;
+                out.security(end, SecurityEventType::LogOut, "Logout due to session timeout", user, ip).await?;
             }
             written += 1;
         }
@@ -188,36 +154,20 @@ pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<Vec<(&'static str, u6
     while beat <= gen.anchor {
         let at = beat + gen.rng.i64(10..30);
         system.row(vec![v(at), v("Heartbeat event"), v("")]).await?;
-        out.security(
-            at,
-            SecurityEventType::Heartbeat,
-            "Heartbeat event",
-            "system",
-            "127.0.0.1",
-        )
-        .await?;
+        out.security(at, SecurityEventType::Heartbeat, "Heartbeat event", "system", "127.0.0.1").await?;
         beat += HEARTBEAT_MS;
     }
     let day = 86_400_000;
     for (days_ago, description, details) in [
         (21, "Appliance Software Upgrade", "Upgrade requested from the console"),
-        (
-            21,
-            "Appliance updated from version 15.0-5950.fc14 to 15.0-6098.fc14",
-            "",
-        ),
+        (21, "Appliance updated from version 15.0-5950.fc14 to 15.0-6098.fc14", ""),
         (14, "Appliance reboot", "Requested by admin"),
         (7, "Appliance backup completed", "backup-weekly.tar.gz.gpg, 182 MB"),
-        (
-            3,
-            "Appliance restore completed",
-            "Restored configuration from backup-weekly.tar.gz.gpg",
-        ),
+        (3, "Appliance restore completed", "Restored configuration from backup-weekly.tar.gz.gpg"),
     ] {
         let at = gen.anchor - days_ago * day + gen.rng.i64(0..3_600_000);
         system.row(vec![v(at), v(description), v(details)]).await?;
-        out.security(at, SecurityEventType::System, description, "system", "127.0.0.1")
-            .await?;
+        out.security(at, SecurityEventType::System, description, "system", "127.0.0.1").await?;
     }
 
     seeds::console(&mut out.web, &mut out.security, &mut system).await?;

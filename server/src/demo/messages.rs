@@ -74,11 +74,7 @@ pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<Vec<(&'static str, u6
             _ => MessageStatus::InvalidPayload,
         };
         let processed = (status != MessageStatus::Enqueued).then(|| received + gen.rng.i64(50..5_000));
-        let attempts = if status == MessageStatus::Delivered {
-            gen.rng.i64(1..3)
-        } else {
-            gen.rng.i64(1..8)
-        };
+        let attempts = if status == MessageStatus::Delivered { gen.rng.i64(1..3) } else { gen.rng.i64(1..8) };
         let uuid = uuid(gen);
         secure
             .row(vec![
@@ -105,11 +101,7 @@ pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<Vec<(&'static str, u6
         let a = gen.account();
         let (sent_by, _) = gen.pick(&CONSOLE_USERS[..3]);
         let kind = gen.pick(MessageType::ALL);
-        let recipient = if kind == MessageType::Sms {
-            a.phone_number.clone()
-        } else {
-            a.email.clone()
-        };
+        let recipient = if kind == MessageType::Sms { a.phone_number.clone() } else { a.email.clone() };
         let at = gen.instant();
         let token = token(gen);
         let sent = gen.chance(92);
@@ -119,19 +111,12 @@ pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<Vec<(&'static str, u6
                 v(a.username.clone()),
                 v(a.id),
                 v(a.platform.code()),
-                v(if gen.chance(70) {
-                    Variant::Zrtp.code()
-                } else {
-                    Variant::Sdes.code()
-                }),
+                v(if gen.chance(70) { Variant::Zrtp.code() } else { Variant::Sdes.code() }),
                 flag(sent),
                 v(sent_by),
                 v(recipient.clone()),
                 v(kind.code()),
-                v(format!(
-                    "https://privateserver.example.com/install/{}",
-                    a.platform.code().to_lowercase()
-                )),
+                v(format!("https://privateserver.example.com/install/{}", a.platform.code().to_lowercase())),
                 v(token.clone()),
             ])
             .await?;

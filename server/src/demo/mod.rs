@@ -98,14 +98,7 @@ pub async fn fill(db: &Db, config: &DemoConfig) -> anyhow::Result<DemoSummary> {
     }
     let mut rng = Rng::with_seed(config.seed);
     let accounts = people::accounts((config.rows / 25).clamp(12, 400) as usize, &mut rng);
-    let mut gen = Gen {
-        db,
-        rng,
-        accounts,
-        rows: config.rows,
-        anchor: config.anchor_ms,
-        window: 30 * DAY_MS,
-    };
+    let mut gen = Gen { db, rng, accounts, rows: config.rows, anchor: config.anchor_ms, window: 30 * DAY_MS };
     let mut summary = DemoSummary::default();
     summary.tables.push(("account", write_accounts(&gen).await?));
     summary.tables.extend(console::generate(&mut gen).await?);
@@ -119,14 +112,7 @@ async fn write_accounts(gen: &Gen<'_>) -> anyhow::Result<u64> {
     let mut out = BatchInsert::new(
         gen.db,
         "account",
-        &[
-            "id",
-            "username",
-            "description",
-            "phone_number",
-            "group_name",
-            "platform",
-        ],
+        &["id", "username", "description", "phone_number", "group_name", "platform"],
     );
     for a in &gen.accounts {
         out.row(vec![

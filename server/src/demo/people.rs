@@ -51,23 +51,16 @@ fn user_agent(platform: Platform, rng: &mut Rng) -> String {
 }
 
 fn public_ip(rng: &mut Rng) -> String {
-    format!(
-        "{}.{}.{}.{}",
-        rng.u8(62..220),
-        rng.u8(1..255),
-        rng.u8(1..255),
-        rng.u8(2..254)
-    )
+    format!("{}.{}.{}.{}", rng.u8(62..220), rng.u8(1..255), rng.u8(1..255), rng.u8(2..254))
 }
 
 /// `count` accounts (at least the manual's two), deterministic for the generator.
 pub fn accounts(count: usize, rng: &mut Rng) -> Vec<DemoAccount> {
     let mut all = Vec::with_capacity(count.max(2));
     // The manual's own examples.
-    for (name, phone, platform) in [
-        ("Arthur Doyle", "+4418591930", Platform::Android),
-        ("Dante Alighieri", "+3912651321", Platform::Iphone),
-    ] {
+    for (name, phone, platform) in
+        [("Arthur Doyle", "+4418591930", Platform::Android), ("Dante Alighieri", "+3912651321", Platform::Iphone)]
+    {
         all.push(DemoAccount {
             id: all.len() as i64 + 1,
             username: phone.trim_start_matches('+').to_owned(),
@@ -85,26 +78,15 @@ pub fn accounts(count: usize, rng: &mut Rng) -> Vec<DemoAccount> {
         let first = FIRST[rng.usize(..FIRST.len())];
         let last = LAST[rng.usize(..LAST.len())];
         let platform = Platform::ALL[rng.usize(..Platform::ALL.len())];
-        let phone = format!(
-            "{}{}",
-            COUNTRY[rng.usize(..COUNTRY.len())],
-            rng.u64(3_000_000_000..3_999_999_999)
-        );
+        let phone = format!("{}{}", COUNTRY[rng.usize(..COUNTRY.len())], rng.u64(3_000_000_000..3_999_999_999));
         let username = format!("{:09}", rng.u32(100_000_000..999_999_999));
-        if all
-            .iter()
-            .any(|a: &DemoAccount| a.username == username || a.phone_number == phone)
-        {
+        if all.iter().any(|a: &DemoAccount| a.username == username || a.phone_number == phone) {
             continue;
         }
         all.push(DemoAccount {
             id: all.len() as i64 + 1,
             description: format!("{first} {last}"),
-            email: format!(
-                "{}.{}@example.com",
-                first.to_lowercase(),
-                last.to_lowercase().replace('\'', "")
-            ),
+            email: format!("{}.{}@example.com", first.to_lowercase(), last.to_lowercase().replace('\'', "")),
             username,
             phone_number: phone,
             group_name: GROUPS[rng.usize(..GROUPS.len())].into(),

@@ -39,11 +39,7 @@ struct Event<'a> {
 }
 
 async fn write(out: &mut BatchInsert<'_>, e: Event<'_>) -> anyhow::Result<()> {
-    let cipher = if e.transport == Transport::Tls {
-        "AES256-SHA"
-    } else {
-        ""
-    };
+    let cipher = if e.transport == Transport::Tls { "AES256-SHA" } else { "" };
     let row: Vec<SimpleExpr> = vec![
         v(e.at),
         v(e.event.code()),
@@ -78,11 +74,7 @@ pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<u64> {
         };
         let port = a.port.wrapping_add(gen.rng.u16(0..50));
         let addr = format!("{}:{port}", a.ip);
-        let transport = if gen.chance(90) {
-            Transport::Tls
-        } else {
-            gen.pick(&[Transport::Tcp, Transport::Udp])
-        };
+        let transport = if gen.chance(90) { Transport::Tls } else { gen.pick(&[Transport::Tcp, Transport::Udp]) };
         let reconciled = gen.chance(85).then_some((a.username.as_str(), a.id));
         let ua = a.user_agent.as_str();
         let account = Some((a.username.as_str(), a.id));
@@ -163,30 +155,9 @@ pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<u64> {
     }
     // The manual's examples (2012), with its peernames, which are no accounts here.
     for (time, event, peer, details, ua, addr) in [
-        (
-            "2012-05-10 17:12:24.882",
-            SipEvent::Register,
-            "909",
-            "200 OK",
-            "snom320/8.4.18",
-            "93.57.41.37:28224",
-        ),
-        (
-            "2012-05-10 17:12:11.347",
-            SipEvent::Register,
-            "908",
-            "200 OK",
-            "snom300/8.4.22",
-            "93.57.41.37:25807",
-        ),
-        (
-            "2012-05-10 17:09:24.626",
-            SipEvent::Disconnect,
-            "1932",
-            "NETWORK_ERROR",
-            "",
-            "93.57.41.37:33998",
-        ),
+        ("2012-05-10 17:12:24.882", SipEvent::Register, "909", "200 OK", "snom320/8.4.18", "93.57.41.37:28224"),
+        ("2012-05-10 17:12:11.347", SipEvent::Register, "908", "200 OK", "snom300/8.4.22", "93.57.41.37:25807"),
+        ("2012-05-10 17:09:24.626", SipEvent::Disconnect, "1932", "NETWORK_ERROR", "", "93.57.41.37:33998"),
     ] {
         let row: Vec<SimpleExpr> = vec![
             v(at(time)),

@@ -26,16 +26,7 @@ impl TestApp {
     /// The app on a database with `rows` demo rows per category.
     pub async fn spawn(rows: u64) -> TestApp {
         let app = TestApp::spawn_empty().await;
-        fill(
-            &app.db,
-            &DemoConfig {
-                rows,
-                seed: 7,
-                anchor_ms: anchor_ms(),
-            },
-        )
-        .await
-        .expect("demo data");
+        fill(&app.db, &DemoConfig { rows, seed: 7, anchor_ms: anchor_ms() }).await.expect("demo data");
         app
     }
 
@@ -45,14 +36,9 @@ impl TestApp {
         let url = format!("sqlite://{}/pslog.db", dir.path().display());
         let db = server::database::open(&url).await.expect("open database");
         let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
-        let (bound, _handle) = server::web::serve(AppState { db: db.clone() }, addr, "target/site")
-            .await
-            .expect("serve");
-        TestApp {
-            base: format!("http://{bound}"),
-            db,
-            _dir: dir,
-        }
+        let (bound, _handle) =
+            server::web::serve(AppState { db: db.clone() }, addr, "target/site").await.expect("serve");
+        TestApp { base: format!("http://{bound}"), db, _dir: dir }
     }
 
     pub async fn get(&self, path: &str) -> (u16, String, String) {
@@ -79,11 +65,6 @@ impl TestApp {
 
     pub async fn scalar(&self, sql: &str) -> i64 {
         use sqlx::Row;
-        sqlx::query(sql)
-            .fetch_one(&self.db.pool)
-            .await
-            .expect(sql)
-            .try_get(0)
-            .expect(sql)
+        sqlx::query(sql).fetch_one(&self.db.pool).await.expect(sql).try_get(0).expect(sql)
     }
 }

@@ -1,0 +1,56 @@
+//! One account's overview: its fields, whether it is on line, a section per log that
+//! mentions it (count and link to the full filtered list), and one timeline merging them.
+
+use crate::error::AppError;
+use crate::list::Cell;
+use crate::models::Account;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Where and until when the account is registered.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OnlineNow {
+    pub ip: String,
+    pub port: String,
+    pub useragent: String,
+    pub expires: String,
+}
+
+/// How much of one log is about the account, and where to read all of it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccountSection {
+    pub title: String,
+    pub total: u64,
+    pub href: String,
+}
+
+/// One event of the account's history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub at_ms: i64,
+    pub time: String,
+    pub log: String,
+    pub summary: Vec<Cell>,
+    pub href: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccountOverview {
+    pub account: Account,
+    pub last_seen: Option<String>,
+    pub online: Option<OnlineNow>,
+    pub sections: Vec<AccountSection>,
+    /// Newest first.
+    pub timeline: Vec<TimelineEntry>,
+    pub time_zone: String,
+}
+
+#[server]
+pub async fn fetch_account(id: String) -> Result<AccountOverview, AppError> {
+    let state = crate::db::AppState::from_context()?;
+    let id: i64 = id
+        .parse()
+        .map_err(|_| AppError::BadRequest(format!("'{id}' is not an account id.")))
+        .inspect_err(AppError::set_page_status)?;
+    crate::db::account::overview(&state, id).await.inspect_err(AppError::set_page_status)
+}

@@ -1,0 +1,120 @@
+//! SIP reconciliation on crafted sequences of events.
+
+mod common;
+use common::TestApp;
+use server::reconcile::{run_once, Outcome, WINDOW_MS};
+
+const T0: i64 = 1_700_000_000_000;
+const MIN: i64 = 60_000;
+
+async fn app_with_accounts() -> TestApp {
+    let app = TestApp::spawn_empty().await;
+    app.execute("INSERT INTO account (id, username, description) VALUES (1, 'alice', 'Alice'), (2, 'bob', 'Bob')")
+        .await;
+    app
+}
+
+/// A SIP event; `account` is `None` for the address-only CONNECT/DISCONNECT.
+async fn event(app: &TestApp, id: i64, at: i64, event: &str, addr: &str, account: Option<i64>) {
+    let (peer, account) = match account {
+        Some(a) => (format!("'{}'", if a == 1 { "alice" } else { "bob" }), a.to_string()),
+        None => ("''".to_owned(), "NULL".to_owned()),
+    };
+    app.execute(&format!(
+        "INSERT INTO sip_session (id, occurred_at, event, source, peername, account_id, remote_addr, transport, reconciled) \
+         VALUES ({id}, {at}, '{event}', 'CLIENT', {peer}, {account}, '{addr}', 'TLS', 0)"
+    ))
+    .await;
+}
+
+async fn bound(app: &TestApp, id: i64) -> (Option<i64>, String, i64) {
+    use sqlx::Row;
+    let row = sqlx::query("SELECT account_id, peername, reconciled FROM sip_session WHERE id = ?")
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    (row.get(0), row.get(1), row.get(2))
+}
+
+#[tokio::test]
+async fn a_connect_gets_the_account_that_registered_from_its_address() {
+    let app = app_with_accounts().await;
+    event(&app, 1, T0, "CONNECT", "10.0.0.1:5061", None).await;
+    event(&app, 2, T0 + 1_000, "REGISTER", "10.0.0.1:5061", Some(1)).await;
+    event(&app, 3, T0 + 30 * MIN, "DISCONNECT", "10.0.0.1:5061", None).await;
+    // Another port of the same address is another client.
+    event(&app, 4, T0, "CONNECT", "10.0.0.1:5062", None).await;
+    let outcome = run_once(&app.db, 100).await.unwrap();
+    assert_eq!(outcome, Outcome { examined: 3, reconciled: 2, ambiguous: 0 });
+    assert_eq!(bound(&app, 1).await, (Some(1), "alice".into(), 1));
+    assert_eq!(bound(&app, 3).await, (Some(1), "alice".into(), 1));
+    assert_eq!(bound(&app, 4).await, (None, "".into(), 0));
+    // The list shows it: Reconciled, and the account's name.
+    let page = app.json("/api/v1/sip-sessions?account_id=1&event=CONNECT").await;
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["items"][0]["reconciled"], true);
+    assert_eq!(page["items"][0]["account_name"], "Alice");
+}
+
+#[tokio::test]
+async fn an_address_shared_by_two_accounts_is_never_guessed() {
+    let app = app_with_accounts().await;
+    // Two phones behind one NAT, same public address and port in the window.
+    event(&app, 1, T0, "REGISTER", "93.57.41.37:28224", Some(1)).await;
+    event(&app, 2, T0 + 10 * MIN, "CONNECT", "93.57.41.37:28224", None).await;
+    event(&app, 3, T0 + 20 * MIN, "REGISTER", "93.57.41.37:28224", Some(2)).await;
+    let outcome = run_once(&app.db, 100).await.unwrap();
+    assert_eq!(outcome, Outcome { examined: 1, reconciled: 0, ambiguous: 1 });
+    assert_eq!(bound(&app, 2).await, (None, "".into(), 0));
+}
+
+#[tokio::test]
+async fn replaced_connections_and_reconnects_each_find_their_account() {
+    let app = app_with_accounts().await;
+    event(&app, 1, T0, "CONNECT", "10.0.0.9:4000", None).await;
+    event(&app, 2, T0 + 1_000, "REGISTER", "10.0.0.9:4000", Some(2)).await;
+    event(&app, 3, T0 + 5 * MIN, "DISCONNECT", "10.0.0.9:4000", None).await; // REPLACED
+    event(&app, 4, T0 + 5 * MIN + 500, "CONNECT", "10.0.0.9:4001", None).await;
+    event(&app, 5, T0 + 5 * MIN + 1_500, "REGISTER", "10.0.0.9:4001", Some(2)).await;
+    assert_eq!(run_once(&app.db, 100).await.unwrap().reconciled, 3);
+    for id in [1, 3, 4] {
+        assert_eq!(bound(&app, id).await, (Some(2), "bob".into(), 1), "row {id}");
+    }
+}
+
+#[tokio::test]
+async fn late_registers_count_on_a_later_run_and_runs_are_idempotent() {
+    let app = app_with_accounts().await;
+    event(&app, 10, T0, "CONNECT", "10.1.1.1:7000", None).await;
+    assert_eq!(run_once(&app.db, 100).await.unwrap(), Outcome { examined: 1, reconciled: 0, ambiguous: 0 });
+    // The REGISTER arrives late (and with a lower id than it would have had in order).
+    event(&app, 5, T0 + 2_000, "REGISTER", "10.1.1.1:7000", Some(1)).await;
+    assert_eq!(run_once(&app.db, 100).await.unwrap().reconciled, 1);
+    assert_eq!(bound(&app, 10).await, (Some(1), "alice".into(), 1));
+    assert_eq!(run_once(&app.db, 100).await.unwrap(), Outcome::default(), "nothing left to do");
+    // A REGISTER outside the window does not vouch.
+    event(&app, 20, T0, "CONNECT", "10.2.2.2:7000", None).await;
+    event(&app, 21, T0 + WINDOW_MS + 1, "REGISTER", "10.2.2.2:7000", Some(2)).await;
+    assert_eq!(run_once(&app.db, 100).await.unwrap().reconciled, 0);
+}
+
+#[tokio::test]
+async fn a_large_backlog_is_worked_through_in_batches() {
+    let app = app_with_accounts().await;
+    // 2,500 clients, each a CONNECT then a REGISTER from its own port.
+    let mut values = Vec::new();
+    for i in 0..2_500i64 {
+        let addr = format!("10.9.{}.{}:{}", i / 250, i % 250, 5000 + i);
+        values.push(format!("({}, 'CONNECT', 'CLIENT', '', NULL, '{addr}', 'TLS', 0)", T0 + i));
+        values.push(format!("({}, 'REGISTER', 'CLIENT', 'alice', 1, '{addr}', 'TLS', 0)", T0 + i + 500));
+    }
+    app.execute(&format!(
+        "INSERT INTO sip_session (occurred_at, event, source, peername, account_id, remote_addr, transport, reconciled) VALUES {}",
+        values.join(", ")
+    ))
+    .await;
+    let outcome = run_once(&app.db, 300).await.unwrap();
+    assert_eq!(outcome, Outcome { examined: 2_500, reconciled: 2_500, ambiguous: 0 });
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM sip_session WHERE event = 'CONNECT' AND reconciled = 0").await, 0);
+}
