@@ -52,7 +52,7 @@ pub async fn overview(state: &AppState, id: i64) -> Result<AccountOverview, AppE
         sections.push(section);
         timeline.extend(entries);
     }
-    timeline.sort_by(|a, b| b.at_ms.cmp(&a.at_ms));
+    timeline.sort_by_key(|e| std::cmp::Reverse(e.at_ms));
     timeline.truncate(TIMELINE);
     Ok(AccountOverview {
         last_seen: account.last_seen.map(|t| ctx.time(t)),
