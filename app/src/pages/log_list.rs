@@ -298,7 +298,7 @@ pub fn CellView(cell: Cell) -> impl IntoView {
         }
         (None, None) => cell.text.into_any(),
     };
-    view! { {main} {aside} }
+    view! { {main} {aside} }.into_any()
 }
 
 /// Page numbers around the current one, Previous/Next, and "Items to show".

@@ -1,0 +1,65 @@
+import { test, expect } from "@playwright/test";
+import { column, open } from "./helpers";
+
+test("support flow: from Registered Accounts to an account, its SIP history and calls, and back", async ({ page }) => {
+  await open(page, "/");
+  await page.getByRole("navigation", { name: "Main menu" }).getByRole("link", { name: "Registered Accounts" }).click();
+  const first = page.getByRole("table").locator("tbody tr").first();
+  const description = (await first.locator("td").nth(4).innerText()).trim();
+  await first.getByRole("link").first().click();
+  await expect(page).toHaveURL(/\/accounts\/\d+$/);
+  await expect(page.getByRole("heading", { level: 1, name: description })).toBeVisible();
+  await expect(page.getByText(/^Yes, from /)).toBeVisible();
+  const accountUrl = page.url();
+
+  // The calls of the account: as caller or callee.
+  await expect(page.getByRole("link", { name: /^Call Detail Records \(\d+\)$/ })).toBeVisible();
+  await expect(page.locator("ol.timeline li").first()).toBeVisible();
+
+  await page.getByRole("link", { name: /^SIP Sessions \(\d+\)$/ }).click();
+  await expect(page).toHaveURL(/\/logs\/sip-sessions\?account_id=\d+$/);
+  const accounts = await column(page, "Account");
+  expect(accounts.length).toBeGreaterThan(0);
+  expect(new Set(accounts.map((a) => a.replace("↗", "").trim()))).toEqual(new Set([description]));
+
+  await page.goBack();
+  await expect(page).toHaveURL(accountUrl);
+  await expect(page.getByRole("heading", { level: 1, name: description })).toBeVisible();
+});
+
+test("from a CDR row, the Caller opens the caller's account", async ({ page }) => {
+  await open(page, "/logs/cdr?call_type=CALL");
+  const caller = page.getByRole("table").locator("tbody tr").first().locator("td").nth(2);
+  const name = (await caller.innerText()).trim();
+  await caller.getByRole("link").click();
+  await expect(page).toHaveURL(/\/accounts\/\d+$/);
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+});
+
+test("in SIP Sessions, an Account shows only that account's rows, and its arrow opens the account", async ({ page }) => {
+  await open(page, "/logs/sip-sessions?event=REGISTER");
+  const cell = page.getByRole("table").locator("tbody tr").first().locator("td").nth(4);
+  const name = (await cell.getByRole("link").first().innerText()).trim();
+  await cell.getByRole("link", { name, exact: true }).click();
+  await expect(page).toHaveURL(/account_id=\d+/);
+  const shown = await column(page, "Account");
+  expect(new Set(shown.map((a) => a.replace("↗", "").trim()))).toEqual(new Set([name]));
+  await page.getByRole("link", { name: `Account page of ${name}` }).first().click();
+  await expect(page).toHaveURL(/\/accounts\/\d+$/);
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+});
+
+test("the accounts directory filters and opens accounts", async ({ page }) => {
+  await open(page, "/");
+  await page.getByRole("navigation", { name: "Main menu" }).getByRole("link", { name: "Accounts", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Accounts" })).toBeVisible();
+  await page.getByLabel("Online Now", { exact: true }).selectOption("yes");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/online=yes/);
+  expect(new Set(await column(page, "Online Now"))).toEqual(new Set(["Yes"]));
+  await page.getByLabel("Username", { exact: true }).fill("4418591930");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await page.goto("/accounts?username=4418591930");
+  await page.getByRole("link", { name: "4418591930" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Arthur Doyle" })).toBeVisible();
+});
