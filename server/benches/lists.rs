@@ -1,0 +1,84 @@
+//! List and export speed on a large database: `cargo bench -p server --bench lists`.
+//! BENCH_ROWS (default 1,000,000) rows per category are generated into a temporary SQLite
+//! database, the real server is started on a free port, and each request is timed over
+//! HTTP (best and median of several runs). Results are recorded in BENCHMARKS.md.
+
+use app::db::AppState;
+use server::demo::{fill, DemoConfig};
+use std::time::{Duration, Instant};
+
+const RUNS: usize = 7;
+
+/// Peak resident memory of this process so far, in MiB (Linux).
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_owned))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+async fn time(client: &reqwest::Client, url: &str) -> (Duration, usize) {
+    let started = Instant::now();
+    let response = client.get(url).send().await.expect("request");
+    assert!(response.status().is_success(), "{url}: {}", response.status());
+    let bytes = response.bytes().await.expect("body").len();
+    (started.elapsed(), bytes)
+}
+
+#[tokio::main]
+async fn main() {
+    let rows: u64 = std::env::var("BENCH_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let dir = tempfile::tempdir().unwrap();
+    let db = server::database::open(&format!("sqlite://{}/bench.db", dir.path().display())).await.unwrap();
+    let started = Instant::now();
+    let now = chrono::Utc::now().timestamp_millis();
+    let summary = fill(&db, &DemoConfig { rows, seed: 1, anchor_ms: now - now % 3_600_000 }).await.unwrap();
+    println!("demo data: {:.1} s for {:?}\n", started.elapsed().as_secs_f64(), summary.tables);
+
+    let (addr, _) = server::web::serve(AppState { db }, "127.0.0.1:0".parse().unwrap(), "target/site").await.unwrap();
+    let base = format!("http://{addr}");
+    let client = reqwest::Client::new();
+    let deep = rows / 25 / 2;
+    let cases = [
+        ("Web Sessions, first page (HTML)", "/logs/web-sessions".to_owned()),
+        ("Web Sessions, first page (JSON)", "/api/v1/web-sessions".to_owned()),
+        ("Web Sessions, page in the middle", format!("/api/v1/web-sessions?page={deep}")),
+        ("Web Sessions, Result filter", "/api/v1/web-sessions?result=FAIL_BAD_CREDENTIALS".to_owned()),
+        ("Web Sessions, Result filter, page 1000", "/api/v1/web-sessions?result=SUCCESS&page=1000".to_owned()),
+        ("Web Sessions, Username prefix", "/api/v1/web-sessions?username=jsm".to_owned()),
+        (
+            "Web Sessions, sort by Username, middle page",
+            format!("/api/v1/web-sessions?sort=username&dir=asc&page={deep}"),
+        ),
+        ("Web Sessions, one day", "/api/v1/web-sessions?from=2026-11-10&to=2026-11-10".to_owned()),
+        ("Web Sessions, free text", "/api/v1/web-sessions?q=10.20.3".to_owned()),
+        ("CDR, first page", "/api/v1/cdr".to_owned()),
+        ("CDR, Caller Number prefix", "/api/v1/cdr?caller_number=%2B44".to_owned()),
+        ("CDR, Disposition and Call Type", "/api/v1/cdr?disposition=ANSWERED&call_type=TRANSFER".to_owned()),
+        ("CDR, call-id trace", "/api/v1/cdr?call_id=1251498178&sort=timestamp&dir=asc".to_owned()),
+        ("SIP Sessions, one account", "/api/v1/sip-sessions?account_id=1".to_owned()),
+        ("Registered Accounts", "/api/v1/registered".to_owned()),
+        ("Accounts directory", "/api/v1/accounts".to_owned()),
+        ("Account page (HTML)", "/accounts/1".to_owned()),
+    ];
+    println!("| request | best ms | median ms |\n|---|---:|---:|");
+    for (name, path) in cases {
+        let mut times = Vec::with_capacity(RUNS);
+        for _ in 0..RUNS {
+            times.push(time(&client, &format!("{base}{path}")).await.0);
+        }
+        times.sort();
+        println!("| {name} | {:.1} | {:.1} |", times[0].as_secs_f64() * 1e3, times[RUNS / 2].as_secs_f64() * 1e3);
+    }
+    let before = peak_rss_mib();
+    let (elapsed, bytes) = time(&client, &format!("{base}/api/v1/web-sessions.csv")).await;
+    println!(
+        "\nCSV of every Web Sessions row: {:.1} s, {:.0} MiB; peak memory of the whole process {:.0} MiB before, {:.0} MiB after",
+        elapsed.as_secs_f64(),
+        bytes as f64 / 1_048_576.0,
+        before,
+        peak_rss_mib()
+    );
+}
