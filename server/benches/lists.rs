@@ -19,11 +19,16 @@ fn peak_rss_mib() -> f64 {
         .unwrap_or(f64::NAN)
 }
 
+/// Times one request, reading the body chunk by chunk (so that the client holds no more than
+/// a chunk, and the memory measured is the server's).
 async fn time(client: &reqwest::Client, url: &str) -> (Duration, usize) {
     let started = Instant::now();
-    let response = client.get(url).send().await.expect("request");
+    let mut response = client.get(url).send().await.expect("request");
     assert!(response.status().is_success(), "{url}: {}", response.status());
-    let bytes = response.bytes().await.expect("body").len();
+    let mut bytes = 0;
+    while let Some(chunk) = response.chunk().await.expect("body") {
+        bytes += chunk.len();
+    }
     (started.elapsed(), bytes)
 }
 

@@ -60,6 +60,9 @@ async fn fill_demo(db: &app::db::Db, config: demo::DemoConfig) -> anyhow::Result
     for (table, n) in &summary.tables {
         eprintln!("  {table:<20} {n:>9} rows");
     }
+    for (what, took) in &summary.timings {
+        eprintln!("  {what:<26} {:>6.1} s", took.as_secs_f64());
+    }
     eprintln!("demo data written in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
 }

@@ -80,6 +80,8 @@ async fn bad_input_is_a_clear_400_everywhere() {
     assert_eq!(status, 400, "{body}");
     let (status, _, _) = app.get("/logs/no-such-log").await;
     assert_eq!(status, 404);
+    let (status, _, _) = app.get("/logs/accounts").await;
+    assert_eq!(status, 404, "the accounts directory lives at /accounts only");
     let (status, _, _) = app.get("/api/v1/no-such-log.csv").await;
     assert_eq!(status, 404);
 }

@@ -81,6 +81,11 @@ impl Category {
     pub fn from_slug(slug: &str) -> Option<Category> {
         Self::ALL.iter().copied().find(|c| c.slug() == slug)
     }
+
+    /// A log (not the accounts directory) by its slug: what `/logs/<slug>` may show.
+    pub fn log_from_slug(slug: &str) -> Option<Category> {
+        Self::LOGS.iter().copied().find(|c| c.slug() == slug)
+    }
 }
 
 /// Everything the UI needs to know about a category, as static data.

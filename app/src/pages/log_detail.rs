@@ -9,7 +9,7 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn LogDetailPage() -> impl IntoView {
     let params = use_params_map();
-    let category = move || params.read().get("category").and_then(|s| Category::from_slug(&s));
+    let category = move || params.read().get("category").and_then(|s| Category::log_from_slug(&s));
     move || match category() {
         Some(category) => view! { <LogDetail category/> }.into_any(),
         None => view! { <super::shell::NotFound/> }.into_any(),

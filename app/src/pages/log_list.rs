@@ -13,7 +13,7 @@ use leptos_router::params::ParamsMap;
 #[component]
 pub fn LogListPage() -> impl IntoView {
     let params = use_params_map();
-    let category = move || params.read().get("category").and_then(|s| Category::from_slug(&s));
+    let category = move || params.read().get("category").and_then(|s| Category::log_from_slug(&s));
     move || match category() {
         Some(category) => view! { <LogList category/> }.into_any(),
         None => view! { <super::shell::NotFound/> }.into_any(),

@@ -29,10 +29,11 @@ pub struct DemoConfig {
     pub anchor_ms: i64,
 }
 
-/// Rows written per table.
+/// Rows written per table, and how long each group of tables took.
 #[derive(Debug, Default)]
 pub struct DemoSummary {
     pub tables: Vec<(&'static str, u64)>,
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 const DAY_MS: i64 = 86_400_000;
@@ -100,11 +101,20 @@ pub async fn fill(db: &Db, config: &DemoConfig) -> anyhow::Result<DemoSummary> {
     let accounts = people::accounts((config.rows / 25).clamp(12, 400) as usize, &mut rng);
     let mut gen = Gen { db, rng, accounts, rows: config.rows, anchor: config.anchor_ms, window: 30 * DAY_MS };
     let mut summary = DemoSummary::default();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |summary: &mut DemoSummary, what| {
+        summary.timings.push((what, clock.elapsed()));
+        clock = std::time::Instant::now();
+    };
     summary.tables.push(("account", write_accounts(&gen).await?));
     summary.tables.extend(console::generate(&mut gen).await?);
+    lap(&mut summary, "accounts and console logs");
     summary.tables.push(("cdr", calls::generate(&mut gen).await?));
+    lap(&mut summary, "call detail records");
     summary.tables.push(("sip_session", sip::generate(&mut gen).await?));
+    lap(&mut summary, "SIP sessions");
     summary.tables.extend(messages::generate(&mut gen).await?);
+    lap(&mut summary, "messages");
     Ok(summary)
 }
 
