@@ -41,6 +41,9 @@ pub async fn open(url: &str) -> anyhow::Result<Db> {
                             "PRAGMA synchronous = NORMAL",
                             "PRAGMA foreign_keys = ON",
                             "PRAGMA busy_timeout = 5000",
+                            // 64 MiB of page cache per connection keeps the indexes' upper levels
+                            // in memory, for bulk loads and deep pages alike.
+                            "PRAGMA cache_size = -65536",
                         ] {
                             sqlx::query(pragma).execute(&mut *conn).await?;
                         }

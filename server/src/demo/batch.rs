@@ -7,7 +7,7 @@ use sea_query::{Alias, InsertStatement, Query, SimpleExpr};
 /// Rows per INSERT statement (SQLite allows 32766 bound values; our widest table has 19).
 const ROWS_PER_STATEMENT: usize = 500;
 /// Statements per transaction.
-const STATEMENTS_PER_TX: usize = 40;
+const STATEMENTS_PER_TX: usize = 200;
 
 pub struct BatchInsert<'a> {
     db: &'a Db,
