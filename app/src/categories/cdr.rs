@@ -129,16 +129,9 @@ mod server {
 
     /// The list of every leg of a call, oldest first.
     pub fn trace_href(call_id: &str) -> String {
-        let query: String = [("call_id", call_id), ("sort", "timestamp"), ("dir", "asc")]
-            .iter()
-            .map(|(k, v)| format!("{k}={}", urlencode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
+        let query = serde_urlencoded::to_string([("call_id", call_id), ("sort", "timestamp"), ("dir", "asc")])
+            .unwrap_or_default();
         format!("{}?{query}", SPEC.route)
-    }
-
-    fn urlencode(v: &str) -> String {
-        serde_urlencoded::to_string([("", v)]).unwrap_or_default().trim_start_matches('=').to_owned()
     }
 
     impl LogTable for Cdrs {
