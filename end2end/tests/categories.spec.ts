@@ -60,7 +60,8 @@ for (const c of CASES) {
     await page.getByRole("navigation", { name: "Main menu" }).getByRole("link", { name: c.name, exact: true }).click();
     await expect(page).toHaveURL(new RegExp(`${c.route}$`));
     await expect(page.getByRole("heading", { level: 1, name: c.name })).toBeVisible();
-    expect(await headers(page)).toEqual(c.headers);
+    // The heading can show before the table of a client-side navigation: poll until it is there.
+    await expect.poll(() => headers(page)).toEqual(c.headers);
     await expect(page.getByText("No filters applied")).toBeVisible();
 
     if (c.code) {
