@@ -45,12 +45,13 @@ pub struct AccountOverview {
     pub time_zone: String,
 }
 
-#[server]
+#[server(endpoint = "account")]
 pub async fn fetch_account(id: String) -> Result<AccountOverview, AppError> {
+    let reader = crate::auth::Reader::from_context().inspect_err(AppError::set_page_status)?;
     let state = crate::db::AppState::from_context()?;
     let id: i64 = id
         .parse()
         .map_err(|_| AppError::BadRequest(format!("'{id}' is not an account id.")))
         .inspect_err(AppError::set_page_status)?;
-    crate::db::account::overview(&state, id).await.inspect_err(AppError::set_page_status)
+    crate::db::account::overview(&state, &reader, id).await.inspect_err(AppError::set_page_status)
 }

@@ -42,6 +42,35 @@ impl CefEvent<'_> {
     }
 }
 
+/// The CEF line of a console or appliance event, as Security Events' Details holds it:
+/// signature and severity by event type, the time, the user and their address.
+pub fn console_event(kind: crate::codes::SecurityEventType, name: &str, at_ms: i64, user: &str, ip: &str) -> String {
+    use crate::codes::SecurityEventType as K;
+    let (signature_id, severity) = match kind {
+        K::LogIn => ("LL01", 2),
+        K::LogOut => ("LL02", 2),
+        K::LoginFailed => ("LL03", 6),
+        K::Heartbeat => ("HB01", 1),
+        K::ApplianceConfigurationChange => ("CC01", 4),
+        K::SecurityConfigurationChange => ("CC02", 7),
+        K::System => ("SY01", 3),
+    };
+    CefEvent {
+        signature_id,
+        name,
+        severity,
+        extension: vec![
+            ("rt", at_ms.to_string()),
+            ("cat", kind.code().to_owned()),
+            ("suser", user.to_owned()),
+            ("src", ip.to_owned()),
+            ("deviceExternalId", "76293-1".to_owned()),
+            ("dhost", "privateserver.example.com".to_owned()),
+        ],
+    }
+    .to_line()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

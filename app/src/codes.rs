@@ -255,6 +255,16 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// What a console user may do. Checked on the server by capability types (`auth::Reader`,
+    /// `auth::Exporter`, `auth::Admin`), not only by hiding links.
+    Role, "role" {
+        Admin = "admin" as "Admin": "Everything: every log, exports, settings and console users",
+        Auditor = "auditor" as "Auditor": "Reads and exports every log",
+        Support = "support" as "Support": "Reads every log; no exports, settings or user management",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

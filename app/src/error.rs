@@ -13,6 +13,15 @@ pub enum AppError {
     BadRequest(String),
     #[error("{0}")]
     NotFound(String),
+    /// No one is signed in, or the session has ended.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Signed in, but the role does not allow it (or the form was forged).
+    #[error("{0}")]
+    Forbidden(String),
+    /// The change contradicts the stored state (a duplicate name, the last admin).
+    #[error("{0}")]
+    Conflict(String),
     #[error("Something went wrong on the server; the details are in its log.")]
     Internal,
     /// The browser could not talk to the server.
@@ -48,6 +57,9 @@ mod ssr {
             match self {
                 AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
                 AppError::NotFound(_) => StatusCode::NOT_FOUND,
+                AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+                AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+                AppError::Conflict(_) => StatusCode::CONFLICT,
                 AppError::Internal | AppError::Unreachable(_) => StatusCode::INTERNAL_SERVER_ERROR,
             }
         }

@@ -4,13 +4,16 @@
 //! [`db`], behind `#[cfg(feature = "ssr")]`.
 
 pub mod account;
+pub mod auth;
 pub mod categories;
 pub mod cef;
 pub mod codes;
+pub mod console_users;
 pub mod error;
 pub mod list;
 pub mod models;
 pub mod pages;
+pub mod settings;
 
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -41,6 +44,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    pages::shell::provide_viewer();
     // Marks the page as interactive; end-to-end tests wait for it before clicking.
     Effect::new(|| {
         if let Some(body) = document().body() {
@@ -56,7 +60,10 @@ pub fn App() -> impl IntoView {
                 <pages::shell::Menu/>
                 <main id="main">
                     <Routes fallback=pages::shell::NotFound>
-                        <Route path=StaticSegment("") view=pages::home::Home/>
+                        <Route path=StaticSegment("") view=pages::home::Home ssr=SsrMode::Async/>
+                        <Route path=StaticSegment("login") view=pages::login::LoginPage ssr=SsrMode::Async/>
+                        <Route path=StaticSegment("settings") view=pages::settings::SettingsPage ssr=SsrMode::Async/>
+                        <Route path=StaticSegment("users") view=pages::console_users::ConsoleUsersPage ssr=SsrMode::Async/>
                         // Every log category is a slug: a new category needs no new route.
                         <Route path=StaticSegment("accounts") view=pages::account::AccountsPage ssr=SsrMode::Async/>
                         <Route

@@ -174,3 +174,10 @@ pub struct Settings {
     /// 0 with [`RetentionPeriod::Day`] is the "No-CDR" privacy option.
     pub cdr_retention_count: i64,
 }
+
+impl Settings {
+    /// The "No-CDR" privacy option: direct calls are not recorded at all.
+    pub fn no_cdr(&self) -> bool {
+        self.cdr_retention_period == RetentionPeriod::Day && self.cdr_retention_count == 0
+    }
+}

@@ -42,7 +42,7 @@ async fn main() {
     let summary = fill(&db, &DemoConfig { rows, seed: 1, anchor_ms: now - now % 3_600_000 }).await.unwrap();
     println!("demo data: {:.1} s for {:?}\n", started.elapsed().as_secs_f64(), summary.tables);
 
-    let (addr, _) = server::web::serve(AppState { db }, "127.0.0.1:0".parse().unwrap(), "target/site").await.unwrap();
+    let (addr, _) = server::web::serve(AppState::new(db), "127.0.0.1:0".parse().unwrap(), "target/site").await.unwrap();
     let base = format!("http://{addr}");
     let client = reqwest::Client::new();
     let deep = rows / 25 / 2;

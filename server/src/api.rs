@@ -1,6 +1,7 @@
 //! The HTTP API under `/api/v1`: `GET /api/v1/<category>` (JSON) and
 //! `GET /api/v1/<category>.csv` (the CSV export), with the same query as the list page.
 
+use app::auth::{Caller, Exporter, Reader};
 use app::db::csv::export;
 use app::db::list::{read_page, ListRequest, LogTable};
 use app::db::AppState;
@@ -18,7 +19,13 @@ pub fn routes<S>(state: AppState) -> Router<S> {
     Router::new().route("/api/v1/{resource}", get(list)).with_state(state)
 }
 
-async fn list(State(state): State<AppState>, Path(resource): Path<String>, RawQuery(query): RawQuery) -> Response {
+/// Reading needs a signed-in caller ([`Reader`]); the CSV export an [`Exporter`].
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(resource): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
     let query = query.unwrap_or_default();
     let (slug, csv) = match resource.strip_suffix(".csv") {
         Some(slug) => (slug, true),
@@ -27,13 +34,24 @@ async fn list(State(state): State<AppState>, Path(resource): Path<String>, RawQu
     let Some(category) = Category::from_slug(slug) else {
         return AppError::NotFound(format!("There is no log named '{slug}'.")).into_response();
     };
-    let result =
-        if csv { csv_response(&state, category, &query).await } else { json_response(&state, category, &query).await };
+    let result = if csv {
+        match Exporter::of(caller) {
+            Ok(exporter) => csv_response(&state, &exporter, category, &query).await,
+            Err(e) => Err(e),
+        }
+    } else {
+        json_response(&state, &Reader::of(caller), category, &query).await
+    };
     result.unwrap_or_else(IntoResponse::into_response)
 }
 
-async fn csv_response(state: &AppState, category: Category, query: &str) -> Result<Response, AppError> {
-    let export = export(state, category, query).await?;
+async fn csv_response(
+    state: &AppState,
+    exporter: &Exporter,
+    category: Category,
+    query: &str,
+) -> Result<Response, AppError> {
+    let export = export(state, exporter, category, query).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
@@ -44,12 +62,17 @@ async fn csv_response(state: &AppState, category: Category, query: &str) -> Resu
         .into_response())
 }
 
-async fn json_response(state: &AppState, category: Category, query: &str) -> Result<Response, AppError> {
-    app::with_log_table!(category, T => json_page::<T>(state, query).await)
+async fn json_response(
+    state: &AppState,
+    reader: &Reader,
+    category: Category,
+    query: &str,
+) -> Result<Response, AppError> {
+    app::with_log_table!(category, T => json_page::<T>(state, reader, query).await)
 }
 
-async fn json_page<T: LogTable>(state: &AppState, query: &str) -> Result<Response, AppError> {
-    let req = ListRequest::<T>::parse(state, query).await?;
+async fn json_page<T: LogTable>(state: &AppState, reader: &Reader, query: &str) -> Result<Response, AppError> {
+    let req = ListRequest::<T>::parse(state, reader, query).await?;
     let (total, items) = read_page(state, &req).await?;
     Ok(Json(json!({ "total": total, "items": items })).into_response())
 }

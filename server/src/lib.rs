@@ -2,8 +2,10 @@
 //! The binary (`main.rs`) is only its command line.
 
 pub mod api;
+pub mod auth;
 pub mod database;
 pub mod demo;
 pub mod reconcile;
+pub mod retention;
 pub mod tasks;
 pub mod web;

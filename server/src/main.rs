@@ -1,9 +1,13 @@
 //! `pslog`: the command line of the console's server.
 
 use anyhow::Context;
+use app::auth::password::Password;
+use app::auth::users;
+use app::codes::Role;
 use app::db::AppState;
 use clap::{Parser, Subcommand};
 use server::{database, demo, web};
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 
 /// pslog: the event-log console of a PrivateServer appliance.
@@ -32,6 +36,14 @@ enum Command {
         /// Seconds between two SIP reconciliation runs.
         #[arg(long, env = "PSLOG_RECONCILE_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
         reconcile_every: u64,
+        /// Minutes of inactivity after which a console session ends.
+        #[arg(long, env = "PSLOG_SESSION_IDLE_MINUTES", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=1440))]
+        session_idle_minutes: u64,
+    },
+    /// Manage the console's users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
     },
     /// Reconcile SIP CONNECT/DISCONNECT events with their accounts once, then exit.
     Reconcile,
@@ -47,6 +59,54 @@ enum Command {
         #[arg(long)]
         anchor: Option<chrono::DateTime<chrono::Utc>>,
     },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a console user. The password comes from the environment variable
+    /// PSLOG_PASSWORD or, without it, from standard input (never from the command line).
+    Add {
+        /// Login name: letters, digits, '.', '_', '-' or '@'.
+        name: String,
+        /// admin (everything), auditor (read and export logs) or support (read logs).
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// Days until the password expires (default: never).
+        #[arg(long, value_parser = clap::value_parser!(i64).range(1..=3650))]
+        valid_days: Option<i64>,
+    },
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    text.parse::<Role>().map_err(|e| format!("{e} (use admin, auditor or support)"))
+}
+
+/// The new user's password: PSLOG_PASSWORD, else a line of standard input (typed without
+/// echo on a terminal).
+fn read_password() -> anyhow::Result<Password> {
+    let text = match std::env::var("PSLOG_PASSWORD") {
+        Ok(p) => p,
+        Err(_) if std::io::stdin().is_terminal() => rpassword::prompt_password("Password: ")?,
+        Err(_) => {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    Ok(Password::new(text)?)
+}
+
+/// With `serve --demo` and no console user yet: an admin to log in with, printed once.
+async fn ensure_demo_admin(db: &app::db::Db) -> anyhow::Result<()> {
+    if users::count(db).await? > 0 {
+        return Ok(());
+    }
+    let password = format!("demo-{}", &app::auth::session::random_token()[..12]);
+    let now = chrono::Utc::now().timestamp_millis();
+    users::add(db, users::Actor::CommandLine, "admin", Role::Admin, Password::new(password.clone())?, None, now)
+        .await?;
+    println!("demo admin created: log in as 'admin' with password '{password}'");
+    Ok(())
 }
 
 fn current_hour() -> i64 {
@@ -89,17 +149,28 @@ async fn main() -> anyhow::Result<()> {
                 outcome.examined, outcome.reconciled, outcome.ambiguous
             );
         }
-        Command::Serve { addr, demo: with_demo, reconcile_every } => {
+        Command::User { command: UserCommand::Add { name, role, valid_days } } => {
+            let password = read_password()?;
+            let now = chrono::Utc::now().timestamp_millis();
+            users::add(&db, users::Actor::CommandLine, &name, role, password, valid_days, now).await?;
+            println!("console user '{}' added with role {}", name.trim(), role.code());
+        }
+        Command::Serve { addr, demo: with_demo, reconcile_every, session_idle_minutes } => {
             if with_demo && demo::is_empty(&db).await? {
                 eprintln!("filling the empty database with demo data…");
                 fill_demo(&db, demo::DemoConfig { rows: 3000, seed: 20150508, anchor_ms: current_hour() }).await?;
             }
-            server::tasks::spawn_all(db.clone());
+            if with_demo {
+                ensure_demo_admin(&db).await?;
+            }
+            let mut state = AppState::new(db.clone());
+            state.session_idle = std::time::Duration::from_secs(session_idle_minutes * 60);
+            server::tasks::spawn_all(state.clone());
             server::reconcile::spawn(db.clone(), std::time::Duration::from_secs(reconcile_every));
             let site_root = web::site_root();
-            let (bound, handle) = web::serve(AppState { db }, addr, &site_root)
-                .await
-                .with_context(|| format!("cannot listen on {addr}"))?;
+            let (bound, handle) =
+                web::serve(state, addr, &site_root).await.with_context(|| format!("cannot listen on {addr}"))?;
+            server::tasks::started(&db, chrono::Utc::now().timestamp_millis(), &bound.to_string()).await?;
             println!("pslog is serving on http://{bound}/");
             tokio::select! {
                 _ = handle => {}

@@ -1,6 +1,6 @@
 //! The HTTP application: the Leptos pages and server functions, the REST API, static files.
 
-use crate::api;
+use crate::{api, auth};
 use app::db::AppState;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -25,14 +25,17 @@ pub fn router(state: AppState, site_root: &str) -> Router {
     let options = LeptosOptions::builder().output_name("pslog").site_root(site_root).site_pkg_dir("pkg").build();
     let routes = generate_route_list(app::App);
     let context_state = state.clone();
+    let gate = axum::middleware::from_fn_with_state(state.clone(), auth::gate);
     Router::new()
-        .merge(api::routes(state))
+        .merge(api::routes(state.clone()))
+        .merge(auth::routes(state))
         .leptos_routes_with_context(&options, routes, move || provide_context(context_state.clone()), {
             let options = options.clone();
             move || app::shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler(app::shell))
         .with_state(options)
+        .layer(gate)
 }
 
 /// Binds `addr` (port 0 picks a free port) and serves until the process ends.

@@ -51,12 +51,12 @@ pub use server::{CdrFilter, Cdrs};
 #[cfg(feature = "ssr")]
 mod server {
     use super::SPEC;
-    use crate::codes::{CallType, Disposition, HangupCause};
+    use crate::codes::{CallType, Disposition, HangupCause, MaskingPolicy};
     use crate::db::filters::{AccountId, TextExact};
     use crate::db::list::{code, millis, opt_code, opt_id, text, LogTable};
     use crate::db::params::TextPrefix;
     use crate::db::query::TableInfo;
-    use crate::db::render::{duration, RenderCtx};
+    use crate::db::render::{duration, mask_number, RenderCtx};
     use crate::error::AppError;
     use crate::list::{CategorySpec, Cell};
     use crate::models::{Cdr, UtcMillis};
@@ -189,6 +189,13 @@ mod server {
                 Cell::code(row.call_type.info()),
                 Cell::text(&row.call_route),
             ]
+        }
+
+        fn redact(row: &mut Cdr, ctx: &RenderCtx) {
+            if ctx.masking == MaskingPolicy::Mask {
+                row.caller_number = mask_number(&row.caller_number);
+                row.callee_number = mask_number(&row.callee_number);
+            }
         }
 
         fn detail(row: &Cdr, ctx: &RenderCtx) -> Vec<(String, Cell)> {

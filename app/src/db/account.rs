@@ -6,6 +6,7 @@ use super::query::by_id;
 use super::render::RenderCtx;
 use super::AppState;
 use crate::account::{AccountOverview, AccountSection, OnlineNow, TimelineEntry};
+use crate::auth::Reader;
 use crate::categories::accounts::Accounts;
 use crate::categories::registered::{split_addr, RegisteredAccounts};
 use crate::error::AppError;
@@ -24,7 +25,7 @@ const RECENT: u32 = 25;
 /// Entries the timeline shows.
 const TIMELINE: usize = 40;
 
-pub async fn overview(state: &AppState, id: i64) -> Result<AccountOverview, AppError> {
+pub async fn overview(state: &AppState, reader: &Reader, id: i64) -> Result<AccountOverview, AppError> {
     let ctx = RenderCtx::from_settings(&state.db.settings().await?)?;
     let row = state
         .db
@@ -48,7 +49,7 @@ pub async fn overview(state: &AppState, id: i64) -> Result<AccountOverview, AppE
     let mut sections = Vec::new();
     let mut timeline = Vec::new();
     for category in LOGS {
-        let (section, entries) = crate::with_log_table!(category, T => history::<T>(state, id, &ctx).await)?;
+        let (section, entries) = crate::with_log_table!(category, T => history::<T>(state, reader, id, &ctx).await)?;
         sections.push(section);
         timeline.extend(entries);
     }
@@ -67,11 +68,12 @@ pub async fn overview(state: &AppState, id: i64) -> Result<AccountOverview, AppE
 /// The account's part of one log: its count, the link to it, its latest events.
 async fn history<T: LogTable>(
     state: &AppState,
+    reader: &Reader,
     id: i64,
     ctx: &RenderCtx,
 ) -> Result<(AccountSection, Vec<TimelineEntry>), AppError> {
     let query = format!("account_id={id}&size={RECENT}");
-    let req = ListRequest::<T>::parse(state, &query).await?;
+    let req = ListRequest::<T>::parse(state, reader, &query).await?;
     let (total, rows) = read_page(state, &req).await?;
     let section =
         AccountSection { title: T::SPEC.title.to_owned(), total, href: format!("{}?account_id={id}", T::SPEC.route) };

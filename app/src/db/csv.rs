@@ -3,6 +3,7 @@
 
 use super::list::{ListRequest, LogTable};
 use super::AppState;
+use crate::auth::Exporter;
 use crate::error::AppError;
 use crate::list::Category;
 use bytes::Bytes;
@@ -28,12 +29,18 @@ pub struct CsvExport {
 }
 
 /// Validates the query (a bad one fails here, before any byte is sent) and starts streaming.
-pub async fn export(state: &AppState, category: Category, raw_query: &str) -> Result<CsvExport, AppError> {
-    crate::with_log_table!(category, T => export_of::<T>(state, raw_query).await)
+/// Only an [`Exporter`] (auditor or admin) may export.
+pub async fn export(
+    state: &AppState,
+    exporter: &Exporter,
+    category: Category,
+    raw_query: &str,
+) -> Result<CsvExport, AppError> {
+    crate::with_log_table!(category, T => export_of::<T>(state, exporter, raw_query).await)
 }
 
-async fn export_of<T: LogTable>(state: &AppState, raw_query: &str) -> Result<CsvExport, AppError> {
-    let req = ListRequest::<T>::parse(state, raw_query).await?;
+async fn export_of<T: LogTable>(state: &AppState, exporter: &Exporter, raw_query: &str) -> Result<CsvExport, AppError> {
+    let req = ListRequest::<T>::parse(state, &exporter.reader(), raw_query).await?;
     let zone = req.ctx.zone.name().replace('/', "_");
     let file_name = format!("{}-{zone}.csv", T::SPEC.slug);
     let (tx, rx) = mpsc::channel(4);
@@ -60,7 +67,7 @@ async fn write_rows<T: LogTable>(
     let (sql, values) = state.db.backend.build(&req.query.all());
     let mut rows = sqlx::query_with(&sql, values).fetch(&state.db.pool).map_err(AppError::from);
     while let Some(row) = rows.next().await {
-        let row = T::decode(&row?)?;
+        let row = T::read(&row?, &req.ctx)?;
         let cells = T::cells(&row, &req.ctx);
         out.write_record(cells.iter().map(|c| neutralise(&c.text).into_owned()))
             .map_err(|e| AppError::internal("csv", e))?;

@@ -5,6 +5,7 @@ use super::params::{ListParams, QueryParams};
 use super::query::{by_id, ListQuery, TableInfo};
 use super::render::RenderCtx;
 use super::AppState;
+use crate::auth::Reader;
 use crate::error::AppError;
 use crate::list::{Category, CategorySpec, Cell, LogDetail, LogPage, LogRow, SortState};
 use crate::models::UtcMillis;
@@ -38,6 +39,16 @@ pub trait LogTable: 'static {
     fn occurred(row: &Self::Row) -> UtcMillis;
     /// The list's cells, one per column of `SPEC.columns`.
     fn cells(row: &Self::Row, ctx: &RenderCtx) -> Vec<Cell>;
+    /// Hides what the appliance's policy hides (CDR numbers under MASK) from every way out:
+    /// pages, detail, CSV and API. Most categories hide nothing.
+    fn redact(_row: &mut Self::Row, _ctx: &RenderCtx) {}
+
+    /// Decodes a row and applies [`LogTable::redact`]: how every reader gets a row.
+    fn read(row: &AnyRow, ctx: &RenderCtx) -> Result<Self::Row, AppError> {
+        let mut decoded = Self::decode(row)?;
+        Self::redact(&mut decoded, ctx);
+        Ok(decoded)
+    }
     /// Every stored field, labelled, for the detail page: by default the list's columns; a
     /// category whose rows hold more overrides it and adds them to [`LogTable::columns_detail`].
     fn detail(row: &Self::Row, ctx: &RenderCtx) -> Vec<(String, Cell)> {
@@ -130,7 +141,8 @@ pub struct ListRequest<T: LogTable> {
 }
 
 impl<T: LogTable> ListRequest<T> {
-    pub async fn parse(state: &AppState, raw_query: &str) -> Result<Self, AppError> {
+    /// Only a [`Reader`] may list.
+    pub async fn parse(state: &AppState, _reader: &Reader, raw_query: &str) -> Result<Self, AppError> {
         let ctx = RenderCtx::from_settings(&state.db.settings().await?)?;
         let mut q = QueryParams::parse(raw_query)?;
         let params = ListParams::parse(&mut q, T::SPEC, ctx.zone)?;
@@ -158,13 +170,13 @@ pub async fn read_page<T: LogTable>(state: &AppState, req: &ListRequest<T>) -> R
         .fetch_all(&req.query.page(req.params.size.0 as u64, req.params.offset()))
         .await?
         .iter()
-        .map(T::decode)
+        .map(|row| T::read(row, &req.ctx))
         .collect::<Result<Vec<_>, _>>()?;
     Ok((total.max(0) as u64, rows))
 }
 
-async fn page_of<T: LogTable>(state: &AppState, raw_query: &str) -> Result<LogPage, AppError> {
-    let req = ListRequest::<T>::parse(state, raw_query).await?;
+async fn page_of<T: LogTable>(state: &AppState, reader: &Reader, raw_query: &str) -> Result<LogPage, AppError> {
+    let req = ListRequest::<T>::parse(state, reader, raw_query).await?;
     let (total, rows) = read_page(state, &req).await?;
     Ok(LogPage {
         rows: rows.iter().map(|r| LogRow { id: T::id(r), cells: T::cells(r, &req.ctx) }).collect(),
@@ -180,6 +192,7 @@ async fn page_of<T: LogTable>(state: &AppState, raw_query: &str) -> Result<LogPa
         },
         active_filters: req.active_filters(),
         time_zone: req.ctx.zone.name().to_owned(),
+        may_export: crate::auth::Exporter::of(reader.caller().clone()).is_ok(),
     })
 }
 
@@ -190,15 +203,25 @@ async fn detail_of<T: LogTable>(state: &AppState, id: i64) -> Result<LogDetail, 
         .fetch_optional(&by_id(T::TABLE, id))
         .await?
         .ok_or_else(|| AppError::NotFound(format!("There is no {} row with id {id}.", T::SPEC.title)))?;
-    let row = T::decode(&row)?;
+    let row = T::read(&row, &ctx)?;
     Ok(LogDetail { fields: T::detail(&row, &ctx), time_zone: ctx.zone.name().to_owned() })
 }
 
-pub async fn fetch_page(state: &AppState, category: Category, raw_query: &str) -> Result<LogPage, AppError> {
-    crate::with_log_table!(category, T => page_of::<T>(state, raw_query).await)
+pub async fn fetch_page(
+    state: &AppState,
+    reader: &Reader,
+    category: Category,
+    raw_query: &str,
+) -> Result<LogPage, AppError> {
+    crate::with_log_table!(category, T => page_of::<T>(state, reader, raw_query).await)
 }
 
-pub async fn fetch_detail(state: &AppState, category: Category, id: i64) -> Result<LogDetail, AppError> {
+pub async fn fetch_detail(
+    state: &AppState,
+    _reader: &Reader,
+    category: Category,
+    id: i64,
+) -> Result<LogDetail, AppError> {
     crate::with_log_table!(category, T => detail_of::<T>(state, id).await)
 }
 

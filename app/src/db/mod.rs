@@ -57,6 +57,17 @@ impl Db {
         sqlx::query_with(&sql, values).fetch_all(&self.pool).await
     }
 
+    /// Runs a statement that returns no rows; how many rows it changed.
+    pub async fn execute<S: SqlxBinder>(&self, statement: &S) -> Result<u64, sqlx::Error> {
+        let (sql, values) = self.backend.build(statement);
+        Ok(sqlx::query_with(&sql, values).execute(&self.pool).await?.rows_affected())
+    }
+
+    /// Starts a transaction: statements run through it are written together or not at all.
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        Ok(Tx { inner: self.pool.begin().await?, backend: self.backend })
+    }
+
     pub async fn fetch_optional<S: SqlxBinder>(&self, statement: &S) -> Result<Option<AnyRow>, sqlx::Error> {
         let (sql, values) = self.backend.build(statement);
         sqlx::query_with(&sql, values).fetch_optional(&self.pool).await
@@ -84,13 +95,43 @@ impl Db {
     }
 }
 
+/// A transaction of a [`Db`]; dropped without [`Tx::commit`], it rolls back.
+pub struct Tx {
+    inner: sqlx::Transaction<'static, sqlx::Any>,
+    backend: Backend,
+}
+
+impl Tx {
+    pub async fn execute<S: SqlxBinder>(&mut self, statement: &S) -> Result<u64, sqlx::Error> {
+        let (sql, values) = self.backend.build(statement);
+        Ok(sqlx::query_with(&sql, values).execute(&mut *self.inner).await?.rows_affected())
+    }
+
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.inner.commit().await
+    }
+}
+
 /// What every request handler and server function can reach, provided as Leptos context.
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub db: Db,
+    /// Idle time after which a console session ends.
+    pub session_idle: std::time::Duration,
+    /// Failed-login counters, shared by every request.
+    pub throttle: std::sync::Arc<crate::auth::throttle::Throttle>,
 }
 
 impl AppState {
+    /// The state with the default session idle time and login throttle.
+    pub fn new(db: Db) -> AppState {
+        AppState {
+            db,
+            session_idle: crate::auth::session::DEFAULT_IDLE,
+            throttle: std::sync::Arc::new(crate::auth::throttle::Throttle::new(Default::default())),
+        }
+    }
+
     pub fn from_context() -> Result<AppState, AppError> {
         leptos::prelude::use_context::<AppState>()
             .ok_or_else(|| AppError::internal("state", "AppState is not provided as context"))

@@ -1,20 +1,22 @@
 //! How stored values are shown: times in the appliance's zone, durations as h:mm:ss.
 
+use crate::codes::MaskingPolicy;
 use crate::error::AppError;
 use crate::models::{Settings, UtcMillis};
 use chrono::TimeZone;
 use chrono_tz::Tz;
 
-/// What a row needs to be shown: the appliance's zone (and, later, its masking policy).
+/// What a row needs to be shown: the appliance's zone and its CDR masking policy.
 #[derive(Clone, Debug)]
 pub struct RenderCtx {
     pub zone: Tz,
+    pub masking: MaskingPolicy,
 }
 
 impl RenderCtx {
     pub fn from_settings(settings: &Settings) -> Result<RenderCtx, AppError> {
         let zone = settings.time_zone.parse::<Tz>().map_err(|e| AppError::internal("settings: time zone", e))?;
-        Ok(RenderCtx { zone })
+        Ok(RenderCtx { zone, masking: settings.cdr_masking })
     }
 
     /// `2015-05-08 15:20:25.788 CEST`.
@@ -24,6 +26,32 @@ impl RenderCtx {
             None => format!("{} ms", t.0),
         }
     }
+}
+
+/// A phone number with its middle digits hidden: `+4418591930` → `+441*****30`. The first
+/// three and last two digits stay (one and one for short extensions); other characters stay.
+pub fn mask_number(number: &str) -> String {
+    let digits = number.chars().filter(char::is_ascii_digit).count();
+    let (head, tail) = match digits {
+        0..=2 => (0, 0),
+        3..=6 => (1, 1),
+        _ => (3, 2),
+    };
+    let mut seen = 0;
+    number
+        .chars()
+        .map(|c| {
+            if !c.is_ascii_digit() {
+                return c;
+            }
+            seen += 1;
+            if seen <= head || seen > digits - tail {
+                c
+            } else {
+                '*'
+            }
+        })
+        .collect()
 }
 
 /// Seconds as h:mm:ss.
@@ -38,11 +66,21 @@ mod tests {
 
     #[test]
     fn times_show_the_zone_abbreviation() {
-        let rome = RenderCtx { zone: chrono_tz::Europe::Rome };
+        let rome = RenderCtx { zone: chrono_tz::Europe::Rome, masking: MaskingPolicy::None };
         assert_eq!(rome.time(UtcMillis(1_431_091_225_788)), "2015-05-08 15:20:25.788 CEST");
         assert_eq!(rome.time(UtcMillis(1_420_070_400_000)), "2015-01-01 01:00:00.000 CET");
-        let utc = RenderCtx { zone: chrono_tz::UTC };
+        let utc = RenderCtx { zone: chrono_tz::UTC, masking: MaskingPolicy::None };
         assert_eq!(utc.time(UtcMillis(0)), "1970-01-01 00:00:00.000 UTC");
+    }
+
+    #[test]
+    fn masking_hides_the_middle_digits() {
+        assert_eq!(mask_number("+4418591930"), "+441*****30");
+        assert_eq!(mask_number("3351234567"), "335*****67");
+        assert_eq!(mask_number("1005"), "1**5");
+        assert_eq!(mask_number("42"), "**");
+        assert_eq!(mask_number(""), "");
+        assert_eq!(mask_number("+39 06 1234 5678"), "+39 0* **** **78");
     }
 
     #[test]

@@ -233,6 +233,8 @@ pub struct LogPage {
     pub active_filters: Vec<String>,
     /// The IANA zone timestamps are shown in.
     pub time_zone: String,
+    /// Whether the caller may export it (the CSV link is offered only then).
+    pub may_export: bool,
 }
 
 impl LogPage {

@@ -175,7 +175,7 @@ fn LogTable(
             <p class="active-filters">{filters}</p>
             <div class="tools">
                 <button type="button" on:click=move |_| refresh.run(())>"Refresh"</button>
-                <a class="button" href=csv_href download rel="external">"CSV"</a>
+                {page.may_export.then(|| view! { <a class="button" href=csv_href download rel="external">"CSV"</a> })}
             </div>
         </div>
         <div class="table-wrap">

@@ -1,8 +1,11 @@
 //! The pages and the components they share.
 
 pub mod account;
+pub mod console_users;
 pub mod home;
 pub mod log_detail;
 pub mod log_list;
+pub mod login;
+pub mod settings;
 pub mod shell;
 pub mod url;

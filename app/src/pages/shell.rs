@@ -1,11 +1,26 @@
-//! The frame around every page: the header and the main menu.
+//! The frame around every page: the header (who is signed in, Log out) and the main menu.
 
+use crate::auth::{whoami, SignedIn, CSRF_FIELD};
+use crate::error::AppError;
 use crate::list::Category;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+/// The signed-in user, loaded once per page load and shared by the frame's components.
+#[derive(Clone, Copy)]
+pub struct Viewer(pub Resource<Result<SignedIn, AppError>>);
+
+pub fn provide_viewer() {
+    provide_context(Viewer(Resource::new(|| (), |_| whoami())));
+}
+
+fn viewer() -> Viewer {
+    expect_context::<Viewer>()
+}
+
 #[component]
 pub fn Header() -> impl IntoView {
+    let me = viewer().0;
     view! {
         <header class="topbar">
             <a class="brand" href="/">
@@ -13,13 +28,42 @@ pub fn Header() -> impl IntoView {
                 "pslog"
             </a>
             <span class="brand-sub">"PrivateServer event logs"</span>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    me.await.ok().map(|me| view! {
+                        <div class="who">
+                            <span>"Signed in as " <strong>{me.username}</strong> " (" {me.role.label()} ")"</span>
+                            <form method="post" action="/logout">
+                                <input type="hidden" name=CSRF_FIELD value=me.csrf/>
+                                <button type="submit" class="secondary">"Log out"</button>
+                            </form>
+                        </div>
+                    })
+                })}
+            </Suspense>
         </header>
     }
 }
 
-/// The main menu; the LOGGING group lists every log category that exists.
+/// The main menu, for signed-in users: SUPPORT, the LOGGING group with every log category,
+/// and ADMINISTRATION for admins only.
 #[component]
 pub fn Menu() -> impl IntoView {
+    let me = viewer().0;
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move { me.await.ok().map(|me| view! { <MenuFor me/> }) })}
+        </Suspense>
+    }
+}
+
+fn current(location: &leptos_router::location::Location, prefix: &'static str) -> impl Fn() -> Option<&'static str> {
+    let path = location.pathname;
+    move || path.with(|p| p.starts_with(prefix)).then_some("page")
+}
+
+#[component]
+fn MenuFor(me: SignedIn) -> impl IntoView {
     let location = use_location();
     view! {
         <nav class="menu" aria-label="Main menu">
@@ -27,7 +71,7 @@ pub fn Menu() -> impl IntoView {
             <h2 id="menu-support">"SUPPORT"</h2>
             <ul aria-labelledby="menu-support">
                 <li>
-                    <a href="/accounts" aria-current=move || location.pathname.get().starts_with("/accounts").then_some("page")>
+                    <a href="/accounts" aria-current=current(&location, "/accounts")>
                         "Accounts"
                     </a>
                 </li>
@@ -53,6 +97,13 @@ pub fn Menu() -> impl IntoView {
                     })
                     .collect_view()}
             </ul>
+            {me.is_admin().then(|| view! {
+                <h2 id="menu-admin">"ADMINISTRATION"</h2>
+                <ul aria-labelledby="menu-admin">
+                    <li><a href="/settings" aria-current=current(&location, "/settings")>"Settings"</a></li>
+                    <li><a href="/users" aria-current=current(&location, "/users")>"Console users"</a></li>
+                </ul>
+            })}
         </nav>
     }
 }

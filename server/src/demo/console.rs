@@ -5,7 +5,7 @@
 use super::batch::BatchInsert;
 use super::people::CONSOLE_USERS;
 use super::{flag, seeds, v, Gen};
-use app::cef::CefEvent;
+use app::cef::console_event as cef;
 use app::codes::{AuditChange, AuthResult, SecurityEventType};
 
 const WEB: &[&str] = &["occurred_at", "result", "username", "ip_address"];
@@ -13,33 +13,6 @@ const SECURITY: &[&str] = &["occurred_at", "description", "event_type", "details
 const AUDIT: &[&str] = &["occurred_at", "actor", "change", "object_type", "object_id"];
 const SYSTEM: &[&str] = &["occurred_at", "description", "details"];
 const HEARTBEAT_MS: i64 = 4 * 3_600_000;
-
-/// The CEF line of a console event.
-pub fn cef(kind: SecurityEventType, name: &str, at: i64, user: &str, ip: &str) -> String {
-    let (sig, severity) = match kind {
-        SecurityEventType::LogIn => ("LL01", 2),
-        SecurityEventType::LogOut => ("LL02", 2),
-        SecurityEventType::LoginFailed => ("LL03", 6),
-        SecurityEventType::Heartbeat => ("HB01", 1),
-        SecurityEventType::ApplianceConfigurationChange => ("CC01", 4),
-        SecurityEventType::SecurityConfigurationChange => ("CC02", 7),
-        SecurityEventType::System => ("SY01", 3),
-    };
-    CefEvent {
-        signature_id: sig,
-        name,
-        severity,
-        extension: vec![
-            ("rt", at.to_string()),
-            ("cat", kind.code().to_owned()),
-            ("suser", user.to_owned()),
-            ("src", ip.to_owned()),
-            ("deviceExternalId", "76293-1".to_owned()),
-            ("dhost", "privateserver.example.com".to_owned()),
-        ],
-    }
-    .to_line()
-}
 
 struct Out<'a> {
     web: BatchInsert<'a>,

@@ -1,8 +1,8 @@
 //! Example rows from the manual (`shared/seeds/`), at their original dates.
 
 use super::batch::BatchInsert;
-use super::console::cef;
 use super::{flag, v};
+use app::cef::console_event as cef;
 use app::codes::SecurityEventType;
 use chrono::NaiveDateTime;
 

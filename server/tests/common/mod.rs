@@ -36,8 +36,7 @@ impl TestApp {
         let url = format!("sqlite://{}/pslog.db", dir.path().display());
         let db = server::database::open(&url).await.expect("open database");
         let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
-        let (bound, _handle) =
-            server::web::serve(AppState { db: db.clone() }, addr, "target/site").await.expect("serve");
+        let (bound, _handle) = server::web::serve(AppState::new(db.clone()), addr, "target/site").await.expect("serve");
         TestApp { base: format!("http://{bound}"), db, _dir: dir }
     }
 

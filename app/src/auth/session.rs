@@ -1,0 +1,265 @@
+//! Console sessions, stored in `console_session` so that they survive a restart. The browser
+//! holds a random token; the table holds only its SHA-256, so a copy of the database does not
+//! let anyone in. A session idle for longer than the configured time has expired: it is
+//! deleted and a SESSION_TIMEOUT row is written, exactly once, whoever notices first (the
+//! next request with its cookie, or the background sweep).
+
+use super::capability::Caller;
+use super::journal;
+use crate::codes::{AuthResult, Role, SecurityEventType};
+use crate::db::Db;
+use crate::error::AppError;
+use axum::http::{header, HeaderMap, HeaderValue};
+use rand_core::{OsRng, RngCore};
+use sea_query::{Alias, Expr, Query};
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+use std::time::Duration;
+
+/// The idle time after which a session ends, unless configured otherwise.
+pub const DEFAULT_IDLE: Duration = Duration::from_secs(30 * 60);
+/// A session's last-seen time is written at most this often, to spare the database.
+const TOUCH_EVERY_MS: i64 = 15_000;
+
+/// 256 random bits, hex-encoded.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// The key under which a session token is stored.
+pub fn key_of(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A session token as the browser holds it: never serialized, never printed.
+pub struct SessionToken(String);
+
+impl std::fmt::Debug for SessionToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SessionToken(<redacted>)")
+    }
+}
+
+impl SessionToken {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+fn table() -> Alias {
+    Alias::new("console_session")
+}
+
+fn col(name: &str) -> Expr {
+    Expr::col(Alias::new(name))
+}
+
+/// `columns` of the session stored under `key` (as `s`) and of its user (as `u`).
+fn with_user(columns: &[(&str, &str)], key: &str) -> sea_query::SelectStatement {
+    let mut select = Query::select();
+    for (table, column) in columns {
+        select.expr(Expr::col((Alias::new(*table), Alias::new(*column))));
+    }
+    select
+        .from_as(table(), Alias::new("s"))
+        .join_as(
+            sea_query::JoinType::InnerJoin,
+            Alias::new("console_user"),
+            Alias::new("u"),
+            Expr::col((Alias::new("u"), Alias::new("id"))).equals((Alias::new("s"), Alias::new("user_id"))),
+        )
+        .and_where(Expr::col((Alias::new("s"), Alias::new("token_hash"))).eq(key))
+        .to_owned()
+}
+
+/// Starts a session for `user_id`.
+pub async fn create(db: &Db, user_id: i64, ip: &str, now: i64) -> Result<SessionToken, AppError> {
+    let token = random_token();
+    let insert = Query::insert()
+        .into_table(table())
+        .columns(["token_hash", "user_id", "csrf_token", "ip_address", "created_at", "last_seen_at"].map(Alias::new))
+        .values_panic([key_of(&token).into(), user_id.into(), random_token().into(), ip.into(), now.into(), now.into()])
+        .to_owned();
+    db.execute(&insert).await?;
+    Ok(SessionToken(token))
+}
+
+/// What a session cookie turned out to be.
+pub enum Lookup {
+    Active(Box<Caller>),
+    /// It was idle too long; it is gone now and its timeout is logged.
+    Expired,
+    /// Unknown, ended, or its user was disabled.
+    Unknown,
+}
+
+/// Resolves a session token at `now`, refreshing its last-seen time.
+pub async fn lookup(db: &Db, token: &str, idle: Duration, now: i64) -> Result<Lookup, AppError> {
+    let key = key_of(token);
+    let select = with_user(
+        &[
+            ("s", "user_id"),
+            ("s", "csrf_token"),
+            ("s", "ip_address"),
+            ("s", "last_seen_at"),
+            ("u", "username"),
+            ("u", "role"),
+            ("u", "disabled"),
+        ],
+        &key,
+    );
+    let Some(row) = db.fetch_optional(&select).await? else {
+        return Ok(Lookup::Unknown);
+    };
+    let last_seen: i64 = row.try_get(3)?;
+    if row.try_get::<i64, _>(6)? != 0 {
+        end(db, &key).await?;
+        return Ok(Lookup::Unknown);
+    }
+    if now - last_seen > idle.as_millis() as i64 {
+        expire(db, &key, now - idle.as_millis() as i64, now).await?;
+        return Ok(Lookup::Expired);
+    }
+    if now - last_seen > TOUCH_EVERY_MS {
+        let touch = Query::update()
+            .table(table())
+            .value(Alias::new("last_seen_at"), now)
+            .and_where(col("token_hash").eq(key.clone()))
+            .to_owned();
+        db.execute(&touch).await?;
+    }
+    let role: String = row.try_get(5)?;
+    Ok(Lookup::Active(Box::new(Caller {
+        user_id: row.try_get(0)?,
+        csrf: row.try_get(1)?,
+        ip: row.try_get(2)?,
+        username: row.try_get(4)?,
+        role: role.parse::<Role>().map_err(|e| AppError::internal("stored role", e))?,
+        session_key: key,
+    })))
+}
+
+/// Ends a session (logout, disabled user). Whether it existed.
+pub async fn end(db: &Db, key: &str) -> Result<bool, AppError> {
+    let delete = Query::delete().from_table(table()).and_where(col("token_hash").eq(key)).to_owned();
+    Ok(db.execute(&delete).await? > 0)
+}
+
+/// Ends every session of a user (disabled, role or password changed by an admin).
+pub async fn end_all_of(db: &Db, user_id: i64) -> Result<u64, AppError> {
+    let delete = Query::delete().from_table(table()).and_where(col("user_id").eq(user_id)).to_owned();
+    Ok(db.execute(&delete).await?)
+}
+
+/// Deletes one session if it is still idle since before `cutoff`, and logs its timeout in the
+/// same transaction, so that two observers cannot both log it.
+async fn expire(db: &Db, key: &str, cutoff: i64, now: i64) -> Result<bool, AppError> {
+    let select = with_user(&[("s", "ip_address"), ("u", "username")], key);
+    let Some(row) = db.fetch_optional(&select).await? else {
+        return Ok(false);
+    };
+    let (ip, username): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+    let delete = Query::delete()
+        .from_table(table())
+        .and_where(col("token_hash").eq(key))
+        .and_where(col("last_seen_at").lt(cutoff))
+        .to_owned();
+    let mut tx = db.begin().await?;
+    if tx.execute(&delete).await? == 0 {
+        return Ok(false);
+    }
+    journal::web_session(&mut tx, now, &[AuthResult::SessionTimeout], journal::ANONYMOUS_USER, &ip).await?;
+    journal::security(&mut tx, now, SecurityEventType::LogOut, "Logout due to session timeout", &username, &ip).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Ends every session idle for longer than `idle`, logging each timeout. How many ended.
+pub async fn sweep(db: &Db, idle: Duration, now: i64) -> Result<u64, AppError> {
+    let cutoff = now - idle.as_millis() as i64;
+    let select = Query::select()
+        .column(Alias::new("token_hash"))
+        .from(table())
+        .and_where(col("last_seen_at").lt(cutoff))
+        .to_owned();
+    let mut ended = 0;
+    for row in db.fetch_all(&select).await? {
+        let key: String = row.try_get(0)?;
+        if expire(db, &key, cutoff, now).await? {
+            ended += 1;
+        }
+    }
+    Ok(ended)
+}
+
+/// Whether the browser reached us over HTTPS (directly or through a TLS-terminating proxy),
+/// so that cookies get the `Secure` attribute.
+pub fn is_https(headers: &HeaderMap, scheme: Option<&str>) -> bool {
+    scheme == Some("https")
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
+/// A `Set-Cookie` value: HttpOnly and SameSite=Strict always, Secure over HTTPS. `None` as the
+/// value deletes the cookie.
+pub fn set_cookie(name: &str, value: Option<&str>, path: &str, secure: bool) -> HeaderValue {
+    let mut cookie = cookie::Cookie::build((name, value.unwrap_or("")))
+        .path(path)
+        .http_only(true)
+        .same_site(cookie::SameSite::Strict)
+        .secure(secure);
+    if value.is_none() {
+        cookie = cookie.max_age(cookie::time::Duration::ZERO);
+    }
+    HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The value of cookie `name` in a request's `Cookie` headers.
+pub fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_random_and_stored_hashed() {
+        let (a, b) = (random_token(), random_token());
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+        assert_eq!(key_of(&a), key_of(&a));
+        assert_ne!(key_of(&a), a);
+        assert_eq!(format!("{:?}", SessionToken(a)), "SessionToken(<redacted>)");
+    }
+
+    #[test]
+    fn cookies_are_http_only_strict_and_secure_over_https() {
+        let plain = set_cookie(SESSION_COOKIE_FOR_TEST, Some("abc"), "/", false);
+        let plain = plain.to_str().unwrap();
+        assert!(plain.contains("HttpOnly") && plain.contains("SameSite=Strict") && !plain.contains("Secure"));
+        let tls = set_cookie(SESSION_COOKIE_FOR_TEST, Some("abc"), "/", true);
+        assert!(tls.to_str().unwrap().contains("Secure"));
+        let gone = set_cookie(SESSION_COOKIE_FOR_TEST, None, "/", false);
+        assert!(gone.to_str().unwrap().contains("Max-Age=0"));
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, HeaderValue::from_static("a=1; pslog_session=xyz"));
+        assert_eq!(read_cookie(&headers, "pslog_session").as_deref(), Some("xyz"));
+        assert_eq!(read_cookie(&headers, "b"), None);
+        headers.insert("x-forwarded-proto", HeaderValue::from_static("https"));
+        assert!(is_https(&headers, None));
+    }
+
+    const SESSION_COOKIE_FOR_TEST: &str = super::super::SESSION_COOKIE;
+}

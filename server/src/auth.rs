@@ -1,0 +1,303 @@
+//! The console's door: the session middleware in front of every route, and the login and
+//! logout handlers. Plain HTML forms post to them, so they work without JavaScript.
+//!
+//! The middleware resolves the session cookie into a [`Caller`] (in the request's
+//! extensions, where server functions and API handlers obtain their capabilities), refuses
+//! anonymous callers everywhere but the login page and static files (pages redirect to the
+//! login and back, the rest get 401), and refuses any state-changing request whose Origin (or
+//! Referer) is not this console.
+
+use app::auth::journal;
+use app::auth::password::{self, Password};
+use app::auth::session::{self, is_https, read_cookie, set_cookie, Lookup};
+use app::auth::throttle::Verdict;
+use app::auth::users;
+use app::auth::{Caller, LOGIN_COOKIE, SESSION_COOKIE};
+use app::codes::{AuthResult, SecurityEventType};
+use app::db::AppState;
+use app::error::AppError;
+use axum::extract::{ConnectInfo, FromRequest, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
+use axum::{Form, Router};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::time::Instant;
+use subtle::ConstantTimeEq;
+
+pub fn routes<S>(state: AppState) -> Router<S> {
+    Router::new().route("/login", post(login)).route("/logout", post(logout)).with_state(state)
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// The client's address, as the connection reports it.
+fn client_ip(request: &Request) -> String {
+    request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default()
+}
+
+/// What anyone may reach: the login page, its form nonce, and the static files it needs.
+fn is_public(method: &Method, path: &str) -> bool {
+    path == "/login"
+        || (method == Method::POST && path == "/api/login_form")
+        || path.starts_with("/pkg/")
+        || path == "/favicon.ico"
+}
+
+/// `host[:port]` of an `Origin` or `Referer` value.
+fn authority(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+    Some(rest.split(['/', '?', '#']).next().unwrap_or(rest))
+}
+
+/// Whether a request was sent by a page of this console: its Origin, or failing that its
+/// Referer, names the host it was sent to. A request with neither is not trusted.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let host = headers.get("x-forwarded-host").or_else(|| headers.get(header::HOST)).and_then(|v| v.to_str().ok());
+    let sender = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .and_then(|v| v.to_str().ok())
+        .and_then(authority);
+    matches!((host, sender), (Some(h), Some(s)) if h.eq_ignore_ascii_case(s))
+}
+
+/// Where to go after logging in: a path of this console, never another site.
+fn safe_next(next: &str) -> &str {
+    let ok = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.starts_with("/login");
+    if ok {
+        next
+    } else {
+        "/"
+    }
+}
+
+fn login_redirect(error: Option<&str>, next: &str) -> Response {
+    let mut query = Vec::new();
+    if let Some(e) = error {
+        query.push(("error", e));
+    }
+    if safe_next(next) != "/" {
+        query.push(("next", next));
+    }
+    let query = serde_urlencoded::to_string(query).unwrap_or_default();
+    Redirect::to(&if query.is_empty() { "/login".to_owned() } else { format!("/login?{query}") }).into_response()
+}
+
+/// The session middleware (see the module's documentation).
+pub async fn gate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let secure = is_https(request.headers(), request.uri().scheme_str());
+    let mut stale_cookie = false;
+    if let Some(token) = read_cookie(request.headers(), SESSION_COOKIE) {
+        match session::lookup(&state.db, &token, state.session_idle, now_ms()).await {
+            Ok(Lookup::Active(caller)) => {
+                request.extensions_mut().insert(*caller);
+            }
+            Ok(Lookup::Expired | Lookup::Unknown) => stale_cookie = true,
+            Err(e) => return e.into_response(),
+        }
+    }
+    let method = request.method().clone();
+    if !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) && !same_origin(request.headers()) {
+        return AppError::Forbidden("This request did not come from a page of this console, so it was refused.".into())
+            .into_response();
+    }
+    let path = request.uri().path().to_owned();
+    let signed_in = request.extensions().get::<Caller>().is_some();
+    let mut response = if signed_in || is_public(&method, &path) {
+        next.run(request).await
+    } else if method == Method::GET && !path.starts_with("/api/") {
+        let here = request.uri().path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
+        login_redirect(None, &here)
+    } else {
+        AppError::Unauthorized("Log in to the console first.".into()).into_response()
+    };
+    let sets_session = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|v| v.as_bytes().starts_with(format!("{SESSION_COOKIE}=").as_bytes()));
+    if stale_cookie && !sets_session {
+        response.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, None, "/", secure));
+    }
+    response
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default, rename = "csrf")]
+    nonce: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// How a login attempt ended.
+enum Outcome {
+    Success(i64),
+    Failed { result: AuthResult, description: &'static str, error: &'static str },
+}
+
+async fn check_credentials(state: &AppState, form: &LoginForm, now: i64) -> Result<Outcome, AppError> {
+    let user = users::find(&state.db, &form.username).await?;
+    let valid =
+        password::verify(Password::typed(form.password.clone()), user.as_ref().map(|u| u.password_hash.clone())).await;
+    let bad = |result, description| Outcome::Failed { result, description, error: "credentials" };
+    Ok(match user {
+        None => bad(AuthResult::FailUserNotFound, "Failed login: unknown user"),
+        Some(_) if !valid => bad(AuthResult::FailBadCredentials, "Failed login: wrong password"),
+        Some(u) if u.disabled => bad(AuthResult::FailBadCredentials, "Failed login: user disabled"),
+        Some(u) if u.password_expires_at.is_some_and(|t| t <= now) => Outcome::Failed {
+            result: AuthResult::FailCredentialsExpired,
+            description: "Failed login: password expired",
+            error: "expired",
+        },
+        Some(u) => Outcome::Success(u.id),
+    })
+}
+
+/// `POST /login`: checks the form's nonce, the throttle and the credentials; logs the attempt
+/// in Web Sessions and Security Events; on success starts a session and goes to `next`.
+async fn login(State(state): State<AppState>, headers: HeaderMap, request: Request) -> Response {
+    let ip = client_ip(&request);
+    let secure = is_https(&headers, request.uri().scheme_str());
+    let Ok(Form(form)) = Form::<LoginForm>::from_request(request, &()).await else {
+        return login_redirect(Some("form"), "/");
+    };
+    let cookie_nonce = read_cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
+    if form.nonce.is_empty() || !bool::from(cookie_nonce.as_bytes().ct_eq(form.nonce.as_bytes())) {
+        return login_redirect(Some("form"), &form.next);
+    }
+    // What the logs keep of a typed username: bounded, since anyone can type anything.
+    let username: String = form.username.trim().chars().take(64).collect();
+    let result = attempt(&state, &form, &username, &ip, secure).await;
+    let mut response = result.unwrap_or_else(|e| e.into_response());
+    // The form's nonce is used up: a replayed post finds no cookie to match.
+    response.headers_mut().append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, None, "/login", secure));
+    response
+}
+
+async fn attempt(
+    state: &AppState,
+    form: &LoginForm,
+    username: &str,
+    ip: &str,
+    secure: bool,
+) -> Result<Response, AppError> {
+    let now = now_ms();
+    if let Verdict::Locked(wait) = state.throttle.check(ip, username, Instant::now()) {
+        let mut tx = state.db.begin().await?;
+        let text = "Login refused: too many failed attempts";
+        journal::security(&mut tx, now, SecurityEventType::LoginFailed, text, username, ip).await?;
+        tx.commit().await?;
+        let minutes = wait.as_secs().div_ceil(60).to_string();
+        let mut response = login_redirect(Some("locked"), &form.next);
+        if let Some(location) = response.headers().get(header::LOCATION).and_then(|l| l.to_str().ok()) {
+            let location = format!("{location}&wait={minutes}");
+            response.headers_mut().insert(
+                header::LOCATION,
+                HeaderValue::from_str(&location).map_err(|e| AppError::internal("redirect", e))?,
+            );
+        }
+        return Ok(response);
+    }
+    match check_credentials(state, form, now).await? {
+        Outcome::Failed { result, description, error } => {
+            let mut tx = state.db.begin().await?;
+            journal::web_session(&mut tx, now, &[result], username, ip).await?;
+            journal::security(&mut tx, now, SecurityEventType::LoginFailed, description, username, ip).await?;
+            tx.commit().await?;
+            let delay = state.throttle.failed(ip, username, Instant::now());
+            tokio::time::sleep(delay).await;
+            Ok(login_redirect(Some(error), &form.next))
+        }
+        Outcome::Success(user_id) => {
+            state.throttle.succeeded(username);
+            let token = session::create(&state.db, user_id, ip, now).await?;
+            let mut tx = state.db.begin().await?;
+            journal::web_session(&mut tx, now, &[AuthResult::Success, AuthResult::SuccessInteractive], username, ip)
+                .await?;
+            journal::security(&mut tx, now, SecurityEventType::LogIn, "Successful login", username, ip).await?;
+            tx.commit().await?;
+            let mut response = Redirect::to(safe_next(&form.next)).into_response();
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, Some(token.as_str()), "/", secure));
+            Ok(response)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LogoutForm {
+    #[serde(default, rename = "csrf")]
+    token: String,
+}
+
+/// `POST /logout`: ends the session (the form must carry its token) and logs LOGOUT.
+async fn logout(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    Form(form): Form<LogoutForm>,
+) -> Response {
+    let secure = is_https(&headers, None);
+    let result: Result<(), AppError> = async {
+        caller.check_csrf(&form.token)?;
+        if session::end(&state.db, &caller.session_key).await? {
+            let now = now_ms();
+            let mut tx = state.db.begin().await?;
+            journal::web_session(&mut tx, now, &[AuthResult::Logout], &caller.username, &caller.ip).await?;
+            journal::security(&mut tx, now, SecurityEventType::LogOut, "Logout", &caller.username, &caller.ip).await?;
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+    .await;
+    match result {
+        Ok(()) => {
+            let mut response = Redirect::to("/login?bye=1").into_response();
+            response.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, None, "/", secure));
+            response
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_stays_on_this_console() {
+        assert_eq!(safe_next("/logs/cdr?page=2"), "/logs/cdr?page=2");
+        for bad in ["//evil.example", "https://evil.example", "/\\evil", "", "logs", "/login?next=/x"] {
+            assert_eq!(safe_next(bad), "/", "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_requests_from_this_console_may_change_things() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:3000"));
+        assert!(!same_origin(&h), "neither Origin nor Referer");
+        h.insert(header::ORIGIN, HeaderValue::from_static("http://127.0.0.1:3000"));
+        assert!(same_origin(&h));
+        h.insert(header::ORIGIN, HeaderValue::from_static("https://evil.example"));
+        assert!(!same_origin(&h));
+        h.insert(header::ORIGIN, HeaderValue::from_static("null"));
+        assert!(!same_origin(&h));
+        h.remove(header::ORIGIN);
+        h.insert(header::REFERER, HeaderValue::from_static("http://127.0.0.1:3000/settings"));
+        assert!(same_origin(&h));
+        h.insert(header::REFERER, HeaderValue::from_static("http://127.0.0.1:3000.evil.example/"));
+        assert!(!same_origin(&h));
+    }
+}
