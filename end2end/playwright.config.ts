@@ -2,6 +2,7 @@ import { defineConfig } from "@playwright/test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ADMIN_STATE, USERS } from "./tests/users";
 
 // A release server on its own temporary database, filled with demo data that ends at the
 // current hour (so that some accounts are registered now).
@@ -9,6 +10,8 @@ const port = Number(process.env.PSLOG_E2E_PORT ?? 3998);
 const dir = mkdtempSync(join(tmpdir(), "pslog-e2e-"));
 const database = `sqlite://${dir}/pslog.db`;
 const bin = "../target/release/pslog";
+const addUser = (name: string, role: string, password: string) =>
+  `PSLOG_PASSWORD=${password} ${bin} --database ${database} user add ${name} --role ${role}`;
 
 export default defineConfig({
   testDir: "./tests",
@@ -18,8 +21,11 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: [["list"]],
+  // Logs the admin in once; every test starts signed in unless it asks for a fresh context.
+  globalSetup: "./global-setup.ts",
   use: {
     baseURL: `http://127.0.0.1:${port}`,
+    storageState: ADMIN_STATE,
     acceptDownloads: true,
     trace: "retain-on-failure",
     launchOptions: {
@@ -30,8 +36,9 @@ export default defineConfig({
   },
   webServer: {
     command: `${bin} --database ${database} demo --rows 2000 && ` +
+      USERS.map((u) => addUser(u.name, u.role, u.password) + " && ").join("") +
       `${bin} --database ${database} serve --addr 127.0.0.1:${port}`,
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://127.0.0.1:${port}/login`,
     env: { LEPTOS_SITE_ROOT: "../target/site", RUST_LOG: "warn" },
     reuseExistingServer: false,
     timeout: 120_000,

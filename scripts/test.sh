@@ -21,7 +21,10 @@ cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 step "rust tests"
 cargo test -p app --features ssr
-cargo test -p server
+# One test at a time: each test starts its own server, and Leptos's rendering state is
+# per process, so servers on several tests' runtimes at once can stall one another's pages
+# (a stand-alone server has one runtime and is not affected).
+cargo test -p server -- --test-threads=1
 
 step "release build"
 cargo leptos build --release

@@ -56,8 +56,7 @@ pub fn App() -> impl IntoView {
         <Title text="pslog"/>
         <Router>
             <div class="layout">
-                <pages::shell::Header/>
-                <pages::shell::Menu/>
+                <pages::shell::Frame/>
                 <main id="main">
                     <Routes fallback=pages::shell::NotFound>
                         <Route path=StaticSegment("") view=pages::home::Home ssr=SsrMode::Async/>

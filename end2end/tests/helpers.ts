@@ -6,6 +6,14 @@ export async function open(page: Page, url: string) {
   await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
 }
 
+/** Logs in through the login form (in a context without the admin's session). */
+export async function logIn(page: Page, user: { name: string; password: string }, password = user.password) {
+  await open(page, "/login");
+  await page.getByLabel("Username").fill(user.name);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+}
+
 /** The texts of one column of the list, by its header. */
 export async function column(page: Page, name: string): Promise<string[]> {
   const table = page.getByRole("table");

@@ -55,6 +55,7 @@ impl SignedIn {
 /// Who is signed in on this request.
 #[server(endpoint = "whoami")]
 pub async fn whoami() -> Result<SignedIn, AppError> {
+    // No page status on failure: the frame asks on every page, the login page included.
     let caller = Caller::from_context()?;
     Ok(caller.signed_in())
 }

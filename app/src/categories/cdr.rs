@@ -51,12 +51,12 @@ pub use server::{CdrFilter, Cdrs};
 #[cfg(feature = "ssr")]
 mod server {
     use super::SPEC;
-    use crate::codes::{CallType, Disposition, HangupCause, MaskingPolicy};
+    use crate::codes::{CallType, Disposition, HangupCause};
     use crate::db::filters::{AccountId, TextExact};
     use crate::db::list::{code, millis, opt_code, opt_id, text, LogTable};
     use crate::db::params::TextPrefix;
     use crate::db::query::TableInfo;
-    use crate::db::render::{duration, mask_number, RenderCtx};
+    use crate::db::render::{duration, RenderCtx};
     use crate::error::AppError;
     use crate::list::{CategorySpec, Cell};
     use crate::models::{Cdr, UtcMillis};
@@ -192,10 +192,8 @@ mod server {
         }
 
         fn redact(row: &mut Cdr, ctx: &RenderCtx) {
-            if ctx.masking == MaskingPolicy::Mask {
-                row.caller_number = mask_number(&row.caller_number);
-                row.callee_number = mask_number(&row.callee_number);
-            }
+            ctx.mask(&mut row.caller_number);
+            ctx.mask(&mut row.callee_number);
         }
 
         fn detail(row: &Cdr, ctx: &RenderCtx) -> Vec<(String, Cell)> {

@@ -111,6 +111,13 @@ mod server {
             })
         }
 
+        /// An SMS goes to the account's phone number: masked as in its CDRs.
+        fn redact(row: &mut InstallMessage, ctx: &RenderCtx) {
+            if row.message_type == MessageType::Sms {
+                ctx.mask(&mut row.recipient);
+            }
+        }
+
         fn id(row: &InstallMessage) -> i64 {
             row.id
         }

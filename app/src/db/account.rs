@@ -32,7 +32,7 @@ pub async fn overview(state: &AppState, reader: &Reader, id: i64) -> Result<Acco
         .fetch_optional(&by_id(Accounts::TABLE, id))
         .await?
         .ok_or_else(|| AppError::NotFound(format!("There is no account with id {id}.")))?;
-    let account = Accounts::decode(&row)?;
+    let account = Accounts::read(&row, &ctx)?;
     let online = match state.db.fetch_optional(&by_id(RegisteredAccounts::TABLE, id)).await? {
         None => None,
         Some(row) => {

@@ -19,6 +19,13 @@ impl RenderCtx {
         Ok(RenderCtx { zone, masking: settings.cdr_masking })
     }
 
+    /// Masks a phone number in place when the policy says so.
+    pub fn mask(&self, number: &mut String) {
+        if self.masking == MaskingPolicy::Mask {
+            *number = mask_number(number);
+        }
+    }
+
     /// `2015-05-08 15:20:25.788 CEST`.
     pub fn time(&self, t: UtcMillis) -> String {
         match self.zone.timestamp_millis_opt(t.0).single() {

@@ -18,9 +18,25 @@ fn viewer() -> Viewer {
     expect_context::<Viewer>()
 }
 
+/// The header and the main menu, from one read of the signed-in user.
 #[component]
-pub fn Header() -> impl IntoView {
+pub fn Frame() -> impl IntoView {
     let me = viewer().0;
+    view! {
+        <Suspense fallback=|| view! { <Header me=None/> }>
+            {move || Suspend::new(async move {
+                let me = me.await.ok();
+                view! {
+                    <Header me=me.clone()/>
+                    {me.map(|me| view! { <Menu me/> })}
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Header(me: Option<SignedIn>) -> impl IntoView {
     view! {
         <header class="topbar">
             <a class="brand" href="/">
@@ -28,32 +44,16 @@ pub fn Header() -> impl IntoView {
                 "pslog"
             </a>
             <span class="brand-sub">"PrivateServer event logs"</span>
-            <Suspense>
-                {move || Suspend::new(async move {
-                    me.await.ok().map(|me| view! {
-                        <div class="who">
-                            <span>"Signed in as " <strong>{me.username}</strong> " (" {me.role.label()} ")"</span>
-                            <form method="post" action="/logout">
-                                <input type="hidden" name=CSRF_FIELD value=me.csrf/>
-                                <button type="submit" class="secondary">"Log out"</button>
-                            </form>
-                        </div>
-                    })
-                })}
-            </Suspense>
+            {me.map(|me| view! {
+                <div class="who">
+                    <span>"Signed in as " <strong>{me.username}</strong> " (" {me.role.label()} ")"</span>
+                    <form method="post" action="/logout">
+                        <input type="hidden" name=CSRF_FIELD value=me.csrf/>
+                        <button type="submit" class="secondary">"Log out"</button>
+                    </form>
+                </div>
+            })}
         </header>
-    }
-}
-
-/// The main menu, for signed-in users: SUPPORT, the LOGGING group with every log category,
-/// and ADMINISTRATION for admins only.
-#[component]
-pub fn Menu() -> impl IntoView {
-    let me = viewer().0;
-    view! {
-        <Suspense>
-            {move || Suspend::new(async move { me.await.ok().map(|me| view! { <MenuFor me/> }) })}
-        </Suspense>
     }
 }
 
@@ -62,8 +62,10 @@ fn current(location: &leptos_router::location::Location, prefix: &'static str) -
     move || path.with(|p| p.starts_with(prefix)).then_some("page")
 }
 
+/// The main menu: SUPPORT, the LOGGING group with every log category, and ADMINISTRATION
+/// for admins only.
 #[component]
-fn MenuFor(me: SignedIn) -> impl IntoView {
+fn Menu(me: SignedIn) -> impl IntoView {
     let location = use_location();
     view! {
         <nav class="menu" aria-label="Main menu">

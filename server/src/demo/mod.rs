@@ -77,13 +77,14 @@ pub(crate) fn flag(b: bool) -> SimpleExpr {
     v(b as i64)
 }
 
-/// True when no log table holds a row yet.
+/// True when the appliance data (accounts, calls, SIP sessions) is empty; the console's own
+/// events (logins, user changes) do not count.
 pub async fn is_empty(db: &Db) -> anyhow::Result<bool> {
     use sqlx::Row;
     let (sql, values) = db.backend.build(
         &sea_query::Query::select()
             .expr(sea_query::Expr::cust(
-                "(SELECT COUNT(*) FROM account) + (SELECT COUNT(*) FROM web_session) + (SELECT COUNT(*) FROM cdr)",
+                "(SELECT COUNT(*) FROM account) + (SELECT COUNT(*) FROM sip_session) + (SELECT COUNT(*) FROM cdr)",
             ))
             .to_owned(),
     );

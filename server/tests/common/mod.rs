@@ -2,6 +2,9 @@
 
 #![allow(dead_code)] // each test binary uses a different part of this module
 
+use app::auth::password::Password;
+use app::auth::users;
+use app::codes::Role;
 use app::db::{AppState, Db};
 use server::demo::{fill, DemoConfig};
 use std::net::SocketAddr;
@@ -19,7 +22,35 @@ pub fn anchor_ms() -> i64 {
 pub struct TestApp {
     pub base: String,
     pub db: Db,
+    /// Signed in as the admin `admin`.
+    pub client: reqwest::Client,
     _dir: tempfile::TempDir,
+}
+
+/// The console users every test app has, one per role, and their password.
+pub const USERS: [(&str, Role); 3] = [("admin", Role::Admin), ("auditor", Role::Auditor), ("support", Role::Support)];
+pub const PASSWORD: &str = "test-Password-1";
+
+/// A client that keeps cookies and, like a browser, names its origin on every request.
+pub fn browser(base: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::ORIGIN, base.parse().unwrap());
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .default_headers(headers)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
+
+/// The value of the hidden field `name` in a page's HTML.
+pub fn hidden_field(html: &str, name: &str) -> Option<String> {
+    let at = html.find(&format!("name=\"{name}\""))?;
+    let tag_start = html[..at].rfind('<')?;
+    let tag = &html[tag_start..tag_start + html[tag_start..].find('>')?];
+    let value = tag.split("value=\"").nth(1)?;
+    Some(value[..value.find('"')?].to_owned())
 }
 
 impl TestApp {
@@ -37,11 +68,36 @@ impl TestApp {
         let db = server::database::open(&url).await.expect("open database");
         let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
         let (bound, _handle) = server::web::serve(AppState::new(db.clone()), addr, "target/site").await.expect("serve");
-        TestApp { base: format!("http://{bound}"), db, _dir: dir }
+        for (name, role) in USERS {
+            let password = Password::new(PASSWORD.into()).unwrap();
+            users::add(&db, users::Actor::CommandLine, name, role, password, None, 0).await.expect("user");
+        }
+        let base = format!("http://{bound}");
+        let client = browser(&base);
+        let app = TestApp { base, db, client, _dir: dir };
+        assert_eq!(app.login(&app.client, "admin", PASSWORD).await, "/", "admin logs in");
+        app
+    }
+
+    /// Logs `client` in through the login form; returns where the login redirected to.
+    pub async fn login(&self, client: &reqwest::Client, username: &str, password: &str) -> String {
+        let page = client.get(format!("{}/login", self.base)).send().await.unwrap().text().await.unwrap();
+        let nonce = hidden_field(&page, "csrf").expect("the login form's nonce");
+        let form = [("csrf", nonce.as_str()), ("username", username), ("password", password), ("next", "")];
+        let response = client.post(format!("{}/login", self.base)).form(&form).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 303, "login answers with a redirect");
+        response.headers()["location"].to_str().unwrap().to_owned()
+    }
+
+    /// A client signed in as `username` (one of [`USERS`]).
+    pub async fn client_as(&self, username: &str) -> reqwest::Client {
+        let client = browser(&self.base);
+        assert_eq!(self.login(&client, username, PASSWORD).await, "/", "{username} logs in");
+        client
     }
 
     pub async fn get(&self, path: &str) -> (u16, String, String) {
-        let response = reqwest::get(format!("{}{path}", self.base)).await.expect("request");
+        let response = self.client.get(format!("{}{path}", self.base)).send().await.expect(path);
         let status = response.status().as_u16();
         let content_type = response
             .headers()
@@ -60,6 +116,16 @@ impl TestApp {
     /// One number from SQL.
     pub async fn execute(&self, sql: &str) {
         sqlx::query(sql).execute(&self.db.pool).await.expect(sql);
+    }
+
+    /// One number from SQL with bound text parameters.
+    pub async fn scalar_bound(&self, sql: &str, params: &[&str]) -> i64 {
+        use sqlx::Row;
+        let mut query = sqlx::query(sql);
+        for p in params {
+            query = query.bind(p.to_string());
+        }
+        query.fetch_one(&self.db.pool).await.expect(sql).try_get(0).expect(sql)
     }
 
     pub async fn scalar(&self, sql: &str) -> i64 {

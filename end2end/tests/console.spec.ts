@@ -1,0 +1,129 @@
+import { test, expect, type Page } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import { column, logIn, open, parseCsv } from "./helpers";
+import { ADMIN, SUPPORT } from "./users";
+
+const menu = (page: Page) => page.getByRole("navigation", { name: "Main menu" });
+
+test.describe("signing in", () => {
+  test.use({ storageState: { cookies: [], origins: [] } });
+
+  test("a wrong password is refused and shows up in Web Sessions after a proper login", async ({ page }) => {
+    await logIn(page, ADMIN, "not-the-password");
+    await expect(page.getByRole("alert")).toHaveText("Wrong username or password.");
+    await expect(page).toHaveURL(/\/login\?error=credentials$/);
+
+    await page.getByLabel("Username").fill(ADMIN.name);
+    await page.getByLabel("Password").fill(ADMIN.password);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page).toHaveURL(/\/$/);
+    await expect(page.getByText(`Signed in as ${ADMIN.name}`)).toBeVisible();
+
+    await menu(page).getByRole("link", { name: "Web Sessions" }).click();
+    await expect.poll(() => column(page, "Result")).toContain("FAIL_BAD_CREDENTIALS");
+    const results = await column(page, "Result");
+    const users = await column(page, "Username");
+    const failed = results.indexOf("FAIL_BAD_CREDENTIALS");
+    expect(users[failed]).toBe(ADMIN.name);
+    // The login itself: newer than the failure, both of its rows.
+    expect(results.slice(0, failed)).toEqual(expect.arrayContaining(["SUCCESS", "SUCCESS_INTERACTIVE"]));
+  });
+
+  test("an address opened before login is where the login leads", async ({ page }) => {
+    await page.goto("/logs/cdr?disposition=ANSWERED");
+    await expect(page).toHaveURL(/\/login\?next=/);
+    await page.getByLabel("Username").fill(SUPPORT.name);
+    await page.getByLabel("Password").fill(SUPPORT.password);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page).toHaveURL(/\/logs\/cdr\?disposition=ANSWERED$/);
+    await expect(page.getByText("Filtered by: Disposition = ANSWERED")).toBeVisible();
+  });
+
+  test("support reads logs but has no Settings and cannot open them", async ({ page }) => {
+    await logIn(page, SUPPORT);
+    await expect(page.getByText(`Signed in as ${SUPPORT.name}`)).toBeVisible();
+    await expect(menu(page).getByRole("link", { name: "Call Detail Records" })).toBeVisible();
+    await expect(menu(page).getByRole("link", { name: "Settings" })).toHaveCount(0);
+    await expect(menu(page).getByRole("link", { name: "Console users" })).toHaveCount(0);
+    // No export for support either.
+    await open(page, "/logs/cdr");
+    await expect(page.getByRole("link", { name: "CSV" })).toHaveCount(0);
+
+    const settings = await page.goto("/settings");
+    expect(settings?.status()).toBe(403);
+    await expect(page.getByRole("alert")).toContainText("You do not have permission");
+    await expect(page.getByLabel("CDR masking policy")).toHaveCount(0);
+  });
+
+  test("logging out ends the session", async ({ page }) => {
+    await logIn(page, SUPPORT);
+    await page.getByRole("button", { name: "Log out" }).click();
+    await expect(page.getByText("You are logged out.")).toBeVisible();
+    await page.goto("/logs/cdr");
+    await expect(page).toHaveURL(/\/login\?next=%2Flogs%2Fcdr$/);
+  });
+});
+
+/** Saves the settings form after `change` fills it; returns the message shown. */
+async function saveSettings(page: Page, change: () => Promise<void>) {
+  await open(page, "/");
+  await menu(page).getByRole("link", { name: "Settings" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
+  await change();
+  await page.getByRole("button", { name: "Save settings" }).click();
+  const saved = page.getByRole("status").filter({ hasText: /^(Saved|Nothing changed)/ });
+  await expect(saved).toBeVisible();
+  return saved.innerText();
+}
+
+test("an admin masks CDR numbers; the list, the CSV, Auditing and Security Events show it", async ({ page }) => {
+  try {
+    const message = await saveSettings(page, () => page.getByLabel("CDR masking policy").selectOption("MASK"));
+    expect(message).toBe("Saved: CDR masking policy changed to MASK.");
+
+    await menu(page).getByRole("link", { name: "Call Detail Records" }).click();
+    const callers = await column(page, "Caller Number");
+    expect(callers.length).toBeGreaterThan(0);
+    expect(callers.filter((n) => n.length > 4).every((n) => /^\+?\d{1,3}\*+\d{1,2}$/.test(n))).toBeTruthy();
+
+    const downloading = page.waitForEvent("download");
+    await page.getByRole("link", { name: "CSV" }).click();
+    const rows = parseCsv(readFileSync(await (await downloading).path(), "utf8"));
+    const index = rows[0].indexOf("Caller Number");
+    expect(rows.slice(1).every((r) => r[index].length <= 5 || r[index].includes("*"))).toBeTruthy();
+    expect(rows.slice(1, callers.length + 1).map((r) => r[index].replace(/^'/, ""))).toEqual(callers);
+
+    await menu(page).getByRole("link", { name: "Auditing" }).click();
+    await page.getByLabel("Username", { exact: true }).fill(ADMIN.name);
+    await page.getByRole("button", { name: "Apply" }).click();
+    await expect.poll(() => column(page, "Object ID")).toContain("CDR.MASKING_POLICY");
+
+    await menu(page).getByRole("link", { name: "Security Events" }).click();
+    await page.getByLabel("Event Type", { exact: true }).selectOption("SECURITY_CONFIGURATION_CHANGE");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await expect.poll(() => column(page, "Description")).toContain("CDR masking policy changed to MASK");
+  } finally {
+    await saveSettings(page, () => page.getByLabel("CDR masking policy").selectOption("NONE"));
+  }
+});
+
+test("timestamps follow the appliance time zone", async ({ page }) => {
+  try {
+    const message = await saveSettings(page, () => page.getByLabel("Appliance time zone").fill("Asia/Tokyo"));
+    expect(message).toBe("Saved: Appliance time zone changed to Asia/Tokyo.");
+    await menu(page).getByRole("link", { name: "Web Sessions" }).click();
+    await expect(page.getByText(/times in Asia\/Tokyo/)).toBeVisible();
+    const times = await column(page, "Timestamp");
+    expect(times.length).toBeGreaterThan(0);
+    expect(times.every((t) => t.endsWith(" JST"))).toBeTruthy();
+
+    // An unknown zone is refused and changes nothing.
+    const refused = page.getByRole("alert");
+    await open(page, "/settings");
+    await page.getByLabel("Appliance time zone").fill("Mars/Olympus");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await expect(refused).toContainText("'Mars/Olympus' is not a known time zone");
+  } finally {
+    await saveSettings(page, () => page.getByLabel("Appliance time zone").fill("UTC"));
+  }
+});

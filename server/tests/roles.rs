@@ -1,0 +1,178 @@
+//! Who may do what: every route and server function, called as anonymous, support, auditor
+//! and admin. Refused calls change nothing.
+
+mod common;
+
+use common::{browser, TestApp};
+use reqwest::{Client, Method};
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Who {
+    Anonymous,
+    Support,
+    Auditor,
+    Admin,
+}
+
+const EVERYONE: [Who; 4] = [Who::Anonymous, Who::Support, Who::Auditor, Who::Admin];
+
+/// What a caller gets: allowed (2xx), or refused with this status.
+fn expected(who: Who, needs: Needs) -> u16 {
+    match (who, needs) {
+        (Who::Anonymous, _) => 401,
+        (_, Needs::Reader) => 200,
+        (Who::Support, Needs::Exporter) => 403,
+        (_, Needs::Exporter) => 200,
+        (Who::Admin, Needs::Admin) => 200,
+        (_, Needs::Admin) => 403,
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Needs {
+    Reader,
+    Exporter,
+    Admin,
+}
+
+struct Call {
+    method: Method,
+    path: &'static str,
+    /// Form fields; `{csrf}` is replaced by the caller's own session token.
+    form: &'static [(&'static str, &'static str)],
+    needs: Needs,
+}
+
+const fn get(path: &'static str, needs: Needs) -> Call {
+    Call { method: Method::GET, path, form: &[], needs }
+}
+
+const fn post(path: &'static str, form: &'static [(&'static str, &'static str)], needs: Needs) -> Call {
+    Call { method: Method::POST, path, form, needs }
+}
+
+/// Every API route and server function of the console.
+const CALLS: &[Call] = &[
+    get("/api/v1/cdr", Needs::Reader),
+    get("/api/v1/web-sessions?result=SUCCESS", Needs::Reader),
+    get("/api/v1/accounts", Needs::Reader),
+    get("/api/v1/cdr.csv", Needs::Exporter),
+    get("/api/v1/security.csv", Needs::Exporter),
+    post("/api/whoami", &[], Needs::Reader),
+    post("/api/log_page", &[("category", "cdr"), ("query", "")], Needs::Reader),
+    post("/api/log_detail", &[("category", "web-sessions"), ("id", "1")], Needs::Reader),
+    post("/api/account", &[("id", "1")], Needs::Reader),
+    post("/api/settings", &[], Needs::Admin),
+    post(
+        "/api/update_settings",
+        &[
+            ("csrf", "{csrf}"),
+            ("time_zone", "UTC"),
+            ("cdr_masking", "NONE"),
+            ("cdr_retention_period", "MONTH"),
+            ("cdr_retention_count", "12"),
+        ],
+        Needs::Admin,
+    ),
+    post("/api/console_users", &[], Needs::Admin),
+    post(
+        "/api/add_console_user",
+        &[
+            ("csrf", "{csrf}"),
+            ("username", "{new}"),
+            ("role", "support"),
+            ("password", "another-Secret-1"),
+            ("valid_days", ""),
+        ],
+        Needs::Admin,
+    ),
+    post(
+        "/api/change_console_user",
+        &[("csrf", "{csrf}"), ("username", "support"), ("action", "enable")],
+        Needs::Admin,
+    ),
+];
+
+async fn csrf_of(app: &TestApp, client: &Client) -> String {
+    let response = client.post(format!("{}/api/whoami", app.base)).send().await.unwrap();
+    if !response.status().is_success() {
+        return String::new();
+    }
+    let me: serde_json::Value = response.json().await.unwrap();
+    me["csrf"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn every_route_and_server_function_checks_the_role() {
+    let app = TestApp::spawn(60).await;
+    let mut clients = Vec::new();
+    for who in EVERYONE {
+        let client = match who {
+            Who::Anonymous => browser(&app.base),
+            Who::Support => app.client_as("support").await,
+            Who::Auditor => app.client_as("auditor").await,
+            Who::Admin => app.client.clone(),
+        };
+        let csrf = csrf_of(&app, &client).await;
+        clients.push((who, client, csrf));
+    }
+    let users_before = app.scalar("SELECT COUNT(*) FROM console_user").await;
+    for (i, call) in CALLS.iter().enumerate() {
+        for (who, client, csrf) in &clients {
+            let new_user = format!("new{i}{who:?}").to_lowercase();
+            let form: Vec<(&str, String)> =
+                call.form.iter().map(|(k, v)| (*k, v.replace("{csrf}", csrf).replace("{new}", &new_user))).collect();
+            let mut request = client.request(call.method.clone(), format!("{}{}", app.base, call.path));
+            if call.method == Method::POST {
+                request = request.form(&form);
+            }
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            let body = response.text().await.unwrap();
+            assert_eq!(status, expected(*who, call.needs), "{who:?} {} {}: {body}", call.method, call.path);
+        }
+    }
+    // Only the admin's add went through.
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM console_user").await, users_before + 1);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM console_user WHERE username LIKE 'new%admin'").await, 1);
+}
+
+#[tokio::test]
+async fn pages_send_the_anonymous_to_login_and_refuse_the_wrong_role() {
+    let app = TestApp::spawn(30).await;
+    let anonymous = browser(&app.base);
+    for page in [
+        "/",
+        "/logs/cdr?disposition=ANSWERED",
+        "/logs/web-sessions/1",
+        "/accounts",
+        "/accounts/1",
+        "/settings",
+        "/users",
+    ] {
+        let response = anonymous.get(format!("{}{page}", app.base)).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 303, "{page}");
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        let next = serde_urlencoded::to_string([("next", page)]).unwrap();
+        let expected = if page == "/" { "/login".to_owned() } else { format!("/login?{next}") };
+        assert_eq!(location, expected, "{page} comes back after the login");
+    }
+    // The login page and its assets are open to all.
+    assert_eq!(anonymous.get(format!("{}/login", app.base)).send().await.unwrap().status().as_u16(), 200);
+
+    for (who, status) in [("support", 403), ("auditor", 403), ("admin", 200)] {
+        let client = app.client_as(who).await;
+        for page in ["/settings", "/users"] {
+            let response = client.get(format!("{}{page}", app.base)).send().await.unwrap();
+            assert_eq!(response.status().as_u16(), status, "{who} {page}");
+            let body = response.text().await.unwrap();
+            if status == 403 {
+                assert!(body.contains("You do not have permission"), "{who} {page} says why");
+            }
+        }
+        let home = client.get(format!("{}/", app.base)).send().await.unwrap().text().await.unwrap();
+        assert_eq!(home.contains(">Settings</a>"), who == "admin", "{who}: the Settings link");
+        let cdr = client.get(format!("{}/logs/cdr", app.base)).send().await.unwrap().text().await.unwrap();
+        assert_eq!(cdr.contains(">CSV</a>"), who != "support", "{who}: the CSV link");
+    }
+}
