@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { ADMIN_STATE, USERS } from "./tests/users";
 
 // A release server on its own temporary database, filled with demo data that ends at the
-// current hour (so that some accounts are registered now).
+// current minute (so that some accounts are registered now).
 const port = Number(process.env.PSLOG_E2E_PORT ?? 3998);
 const dir = mkdtempSync(join(tmpdir(), "pslog-e2e-"));
 const database = `sqlite://${dir}/pslog.db`;

@@ -79,9 +79,10 @@ test("the Timestamp opens the detail page", async ({ page }) => {
   await stamp.click();
   await expect(page).toHaveURL(/\/logs\/web-sessions\/\d+$/);
   await expect(page.getByRole("heading", { name: "Web Sessions entry" })).toBeVisible();
-  await expect(page.getByText("FAIL_BAD_CREDENTIALS")).toBeVisible();
-  await expect(page.getByText(when)).toBeVisible();
-  await expect(page.getByText(username, { exact: true })).toBeVisible();
+  const main = page.getByRole("main");
+  await expect(main.getByText("FAIL_BAD_CREDENTIALS")).toBeVisible();
+  await expect(main.getByText(when)).toBeVisible();
+  await expect(main.getByText(username, { exact: true })).toBeVisible();
 });
 
 test("the CSV holds exactly the filtered rows, in order", async ({ page }) => {

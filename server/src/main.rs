@@ -55,7 +55,7 @@ enum Command {
         /// Seed of the generator: the same seed and anchor give the same data.
         #[arg(long, default_value_t = 20150508)]
         seed: u64,
-        /// Newest instant of the data (RFC 3339, e.g. 2026-11-22T12:00:00Z); default: the current hour.
+        /// Newest instant of the data (RFC 3339, e.g. 2026-11-22T12:00:00Z); default: the current minute, so that the accounts it leaves on line are registered now.
         #[arg(long)]
         anchor: Option<chrono::DateTime<chrono::Utc>>,
     },
@@ -109,9 +109,9 @@ async fn ensure_demo_admin(db: &app::db::Db) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn current_hour() -> i64 {
+fn current_minute() -> i64 {
     let now = chrono::Utc::now().timestamp_millis();
-    now - now.rem_euclid(3_600_000)
+    now - now.rem_euclid(60_000)
 }
 
 async fn fill_demo(db: &app::db::Db, config: demo::DemoConfig) -> anyhow::Result<()> {
@@ -139,7 +139,7 @@ async fn main() -> anyhow::Result<()> {
     let db = database::open(&cli.database).await?;
     match cli.command {
         Command::Demo { rows, seed, anchor } => {
-            let anchor_ms = anchor.map(|a| a.timestamp_millis()).unwrap_or_else(current_hour);
+            let anchor_ms = anchor.map(|a| a.timestamp_millis()).unwrap_or_else(current_minute);
             fill_demo(&db, demo::DemoConfig { rows, seed, anchor_ms }).await?;
         }
         Command::Reconcile => {
@@ -158,7 +158,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve { addr, demo: with_demo, reconcile_every, session_idle_minutes } => {
             if with_demo && demo::is_empty(&db).await? {
                 eprintln!("filling the empty database with demo data…");
-                fill_demo(&db, demo::DemoConfig { rows: 3000, seed: 20150508, anchor_ms: current_hour() }).await?;
+                fill_demo(&db, demo::DemoConfig { rows: 3000, seed: 20150508, anchor_ms: current_minute() }).await?;
             }
             if with_demo {
                 ensure_demo_admin(&db).await?;
