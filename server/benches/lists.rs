@@ -3,6 +3,7 @@
 //! database, the real server is started on a free port, and each request is timed over
 //! HTTP (best and median of several runs). Results are recorded in BENCHMARKS.md.
 
+use app::codes::Role;
 use app::db::AppState;
 use server::demo::{fill, DemoConfig};
 use std::time::{Duration, Instant};
@@ -42,9 +43,19 @@ async fn main() {
     let summary = fill(&db, &DemoConfig { rows, seed: 1, anchor_ms: now - now % 3_600_000 }).await.unwrap();
     println!("demo data: {:.1} s for {:?}\n", started.elapsed().as_secs_f64(), summary.tables);
 
+    // An admin's session, as a browser holds it after logging in.
+    let password = app::auth::password::Password::new("bench-Secret-1".into()).unwrap();
+    let admin =
+        app::auth::users::add(&db, app::auth::users::Actor::CommandLine, "bench", Role::Admin, password, None, now)
+            .await
+            .unwrap();
+    let token = app::auth::session::create(&db, admin, "127.0.0.1", now).await.unwrap();
+    let mut headers = reqwest::header::HeaderMap::new();
+    let cookie = format!("{}={}", app::auth::SESSION_COOKIE, token.as_str());
+    headers.insert(reqwest::header::COOKIE, cookie.parse().unwrap());
     let (addr, _) = server::web::serve(AppState::new(db), "127.0.0.1:0".parse().unwrap(), "target/site").await.unwrap();
     let base = format!("http://{addr}");
-    let client = reqwest::Client::new();
+    let client = reqwest::Client::builder().default_headers(headers).build().unwrap();
     let deep = rows / 25 / 2;
     let cases = [
         ("Web Sessions, first page (HTML)", "/logs/web-sessions".to_owned()),

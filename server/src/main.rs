@@ -96,16 +96,31 @@ fn read_password() -> anyhow::Result<Password> {
     Ok(Password::new(text)?)
 }
 
-/// With `serve --demo` and no console user yet: an admin to log in with, printed once.
-async fn ensure_demo_admin(db: &app::db::Db) -> anyhow::Result<()> {
+/// With `serve --demo`: when no console user exists, an admin with a random password. Its
+/// login is printed, and kept (readable by the owner only) beside a SQLite database file, so
+/// that later runs can print it again.
+async fn ensure_demo_admin(db: &app::db::Db, database_url: &str) -> anyhow::Result<()> {
+    let keep = database_url
+        .strip_prefix("sqlite://")
+        .map(|path| std::path::Path::new(path.split('?').next().unwrap_or(path)).with_file_name("demo-admin.txt"));
     if users::count(db).await? > 0 {
+        if let Some(login) = keep.as_ref().and_then(|k| std::fs::read_to_string(k).ok()) {
+            println!("{}", login.trim());
+        }
         return Ok(());
     }
     let password = format!("demo-{}", &app::auth::session::random_token()[..12]);
     let now = chrono::Utc::now().timestamp_millis();
     users::add(db, users::Actor::CommandLine, "admin", Role::Admin, Password::new(password.clone())?, None, now)
         .await?;
-    println!("demo admin created: log in as 'admin' with password '{password}'");
+    let login = format!("demo admin created: log in as 'admin' with password '{password}'");
+    if let Some(keep) = keep {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut file = std::fs::OpenOptions::new().create(true).write(true).truncate(true).mode(0o600).open(&keep)?;
+        writeln!(file, "{}", login.replace("demo admin created", "demo admin"))?;
+    }
+    println!("{login}");
     Ok(())
 }
 
@@ -161,7 +176,7 @@ async fn main() -> anyhow::Result<()> {
                 fill_demo(&db, demo::DemoConfig { rows: 3000, seed: 20150508, anchor_ms: current_minute() }).await?;
             }
             if with_demo {
-                ensure_demo_admin(&db).await?;
+                ensure_demo_admin(&db, &cli.database).await?;
             }
             let mut state = AppState::new(db.clone());
             state.session_idle = std::time::Duration::from_secs(session_idle_minutes * 60);
