@@ -92,7 +92,9 @@ fn login_redirect(error: Option<&str>, next: &str) -> Response {
 pub async fn gate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let secure = is_https(request.headers(), request.uri().scheme_str());
     let mut stale_cookie = false;
-    if let Some(token) = read_cookie(request.headers(), SESSION_COOKIE) {
+    // Static files need no session: spare the database a lookup per file.
+    let static_file = request.uri().path().starts_with("/pkg/");
+    if let Some(token) = read_cookie(request.headers(), SESSION_COOKIE).filter(|_| !static_file) {
         match session::lookup(&state.db, &token, state.session_idle, now_ms()).await {
             Ok(Lookup::Active(caller)) => {
                 request.extensions_mut().insert(*caller);
