@@ -127,3 +127,32 @@ test("timestamps follow the appliance time zone", async ({ page }) => {
     await saveSettings(page, () => page.getByLabel("Appliance time zone").fill("UTC"));
   }
 });
+
+test("an admin adds a console user, who can then log in with their role", async ({ page, browser }) => {
+  await open(page, "/");
+  await menu(page).getByRole("link", { name: "Console users" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Console users" })).toBeVisible();
+  await page.getByLabel("Username", { exact: true }).fill("e2e-new-auditor");
+  await page.getByLabel("Role", { exact: true }).selectOption("auditor");
+  await page.getByLabel("Password", { exact: true }).fill("e2e-New-Secret-1");
+  await page.getByRole("button", { name: "Add user" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Console user e2e-new-auditor added." })).toBeVisible();
+  await expect(page.getByRole("cell", { name: "e2e-new-auditor", exact: true })).toBeVisible();
+
+  // A too short password is refused with the reason.
+  await page.getByLabel("Username", { exact: true }).fill("e2e-weak");
+  await page.getByLabel("Password", { exact: true }).fill("short");
+  await page.getByRole("button", { name: "Add user" }).click();
+  await expect(page.getByRole("alert")).toContainText("at least 10 characters");
+
+  const other = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const them = await other.newPage();
+  await logIn(them, { name: "e2e-new-auditor", password: "e2e-New-Secret-1" });
+  await expect(them.getByText("Signed in as e2e-new-auditor (Auditor)")).toBeVisible();
+  await other.close();
+
+  await menu(page).getByRole("link", { name: "Auditing" }).click();
+  await page.getByLabel("Object Type", { exact: true }).fill("ConsoleUser");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect.poll(() => column(page, "Object ID")).toContain("e2e-new-auditor");
+});
