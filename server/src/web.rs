@@ -2,9 +2,11 @@
 
 use crate::{api, auth};
 use app::db::AppState;
+use app::error::AppError;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
-use axum::http::Request;
+use axum::http::{Request, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo};
@@ -35,7 +37,26 @@ pub fn router(state: AppState, site_root: &str) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler(app::shell))
         .with_state(options)
+        .layer(axum::middleware::from_fn(server_fn_status))
         .layer(gate)
+}
+
+/// A server function answers every error with 500, even for its arguments: gives the
+/// response the status of the [`AppError`] it carries (a malformed argument is a 400).
+async fn server_fn_status(request: Request<Body>, next: axum::middleware::Next) -> Response {
+    let server_fn = request.uri().path().starts_with("/api/") && !request.uri().path().starts_with("/api/v1/");
+    let response = next.run(request).await;
+    if !server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return AppError::Internal.into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = error.status();
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// Binds `addr` (port 0 picks a free port) and serves until the process ends.

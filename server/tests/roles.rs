@@ -132,6 +132,11 @@ async fn every_route_and_server_function_checks_the_role() {
             assert_eq!(status, expected(*who, call.needs), "{who:?} {} {}: {body}", call.method, call.path);
         }
     }
+    // A malformed call is a 400 with the reason, not a server error.
+    let (_, admin, csrf) = &clients[3];
+    let missing = admin.post(format!("{}/api/update_settings", app.base)).form(&[("csrf", csrf)]).send().await.unwrap();
+    assert_eq!(missing.status().as_u16(), 400);
+    assert!(missing.text().await.unwrap().contains("BadRequest"));
     // Only the admin's add went through.
     assert_eq!(app.scalar("SELECT COUNT(*) FROM console_user").await, users_before + 1);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM console_user WHERE username LIKE 'new%admin'").await, 1);
