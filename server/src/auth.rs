@@ -126,6 +126,10 @@ pub async fn gate(State(state): State<AppState>, mut request: Request, next: Nex
     if stale_cookie && !sets_session {
         response.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, None, "/", secure));
     }
+    // Logs and settings are not for shared caches or the browser's history cache.
+    if !static_file {
+        response.headers_mut().entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    }
     response
 }
 

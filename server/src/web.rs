@@ -5,7 +5,7 @@ use app::db::AppState;
 use app::error::AppError;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
-use axum::http::{Request, StatusCode};
+use axum::http::{header, HeaderValue, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use hyper::body::Incoming;
@@ -17,6 +17,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
+use tower_http::set_header::SetResponseHeaderLayer as Set;
 
 /// Where the compiled wasm, JS and CSS are (cargo-leptos writes them to `target/site`).
 pub fn site_root() -> String {
@@ -39,6 +40,11 @@ pub fn router(state: AppState, site_root: &str) -> Router {
         .with_state(options)
         .layer(axum::middleware::from_fn(server_fn_status))
         .layer(gate)
+        // On every response: no framing (clickjacking of the admin forms), no content-type
+        // sniffing, and no address (with its filters) sent to other sites.
+        .layer(Set::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(Set::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(Set::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
 }
 
 /// A server function answers every error with 500, even for its arguments: gives the

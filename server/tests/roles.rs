@@ -163,7 +163,16 @@ async fn pages_send_the_anonymous_to_login_and_refuse_the_wrong_role() {
         assert_eq!(location, expected, "{page} comes back after the login");
     }
     // The login page and its assets are open to all.
-    assert_eq!(anonymous.get(format!("{}/login", app.base)).send().await.unwrap().status().as_u16(), 200);
+    let login = anonymous.get(format!("{}/login", app.base)).send().await.unwrap();
+    assert_eq!(login.status().as_u16(), 200);
+    for (name, value) in [
+        ("x-frame-options", "DENY"),
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "same-origin"),
+        ("cache-control", "no-store"),
+    ] {
+        assert_eq!(login.headers()[name], value, "{name}");
+    }
 
     for (who, status) in [("support", 403), ("auditor", 403), ("admin", 200)] {
         let client = app.client_as(who).await;
