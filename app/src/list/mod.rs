@@ -42,19 +42,11 @@ impl Category {
         Category::ActivationMessages,
     ];
 
-    /// The logs, in the order of the LOGGING menu.
-    pub const LOGS: &'static [Category] = &[
-        Category::Security,
-        Category::System,
-        Category::Audit,
-        Category::WebSessions,
-        Category::Cdr,
-        Category::SipSessions,
-        Category::Registered,
-        Category::Messages,
-        Category::InstallMessages,
-        Category::ActivationMessages,
-    ];
+    /// The logs, in the order of the LOGGING menu: every list but the accounts directory.
+    pub const LOGS: &'static [Category] = match Self::ALL.split_first() {
+        Some((_accounts, logs)) => logs,
+        None => &[],
+    };
 
     pub fn spec(self) -> &'static CategorySpec {
         use crate::categories::*;
