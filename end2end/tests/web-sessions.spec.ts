@@ -61,12 +61,16 @@ test("pages and Items to show", async ({ page }) => {
 
 test("sorting by a header toggles its order", async ({ page }) => {
   await open(page, "/logs/web-sessions");
-  await page.getByRole("columnheader", { name: /^Username/ }).getByRole("link").click();
+  const header = page.getByRole("columnheader", { name: /^Username/ });
+  await header.getByRole("link").click();
   await expect(page).toHaveURL(/sort=username&dir=desc|dir=desc&sort=username/);
+  // The old rows stay while the sorted ones load; the header says when they are there.
+  await expect(header).toHaveAttribute("aria-sort", "descending");
   const desc = await column(page, "Username");
   expect([...desc].sort().reverse()).toEqual(desc);
-  await page.getByRole("columnheader", { name: /^Username/ }).getByRole("link").click();
+  await header.getByRole("link").click();
   await expect(page).toHaveURL(/dir=asc/);
+  await expect(header).toHaveAttribute("aria-sort", "ascending");
   const asc = await column(page, "Username");
   expect([...asc].sort()).toEqual(asc);
 });
