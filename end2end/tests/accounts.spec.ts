@@ -18,9 +18,9 @@ test("support flow: from Registered Accounts to an account, its SIP history and 
 
   await page.getByRole("link", { name: /^SIP Sessions \(\d+\)$/ }).click();
   await expect(page).toHaveURL(/\/logs\/sip-sessions\?account_id=\d+$/);
-  const accounts = await column(page, "Account");
-  expect(accounts.length).toBeGreaterThan(0);
-  expect(new Set(accounts.map((a) => a.replace("↗", "").trim()))).toEqual(new Set([description]));
+  await expect(page.getByRole("table")).toBeVisible();
+  const accounts = async () => new Set((await column(page, "Account")).map((a) => a.replace("↗", "").trim()));
+  await expect.poll(accounts).toEqual(new Set([description]));
 
   await page.goBack();
   await expect(page).toHaveURL(accountUrl);
@@ -42,8 +42,9 @@ test("in SIP Sessions, an Account shows only that account's rows, and its arrow 
   const name = (await cell.getByRole("link").first().innerText()).trim();
   await cell.getByRole("link", { name, exact: true }).click();
   await expect(page).toHaveURL(/account_id=\d+/);
-  const shown = await column(page, "Account");
-  expect(new Set(shown.map((a) => a.replace("↗", "").trim()))).toEqual(new Set([name]));
+  // The old rows stay on screen until the filtered ones arrive.
+  const shown = async () => new Set((await column(page, "Account")).map((a) => a.replace("↗", "").trim()));
+  await expect.poll(shown).toEqual(new Set([name]));
   await page.getByRole("link", { name: `Account page of ${name}` }).first().click();
   await expect(page).toHaveURL(/\/accounts\/\d+$/);
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
@@ -56,7 +57,7 @@ test("the accounts directory filters and opens accounts", async ({ page }) => {
   await page.getByLabel("Online Now", { exact: true }).selectOption("yes");
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(/online=yes/);
-  expect(new Set(await column(page, "Online Now"))).toEqual(new Set(["Yes"]));
+  await expect.poll(async () => new Set(await column(page, "Online Now"))).toEqual(new Set(["Yes"]));
   await page.getByLabel("Username", { exact: true }).fill("4418591930");
   await page.getByRole("button", { name: "Apply" }).click();
   await page.goto("/accounts?username=4418591930");
