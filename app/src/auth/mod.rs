@@ -67,10 +67,9 @@ pub async fn whoami() -> Result<SignedIn, AppError> {
 pub async fn login_form() -> Result<String, AppError> {
     let nonce = session::random_token();
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        let cookie = format!("{LOGIN_COOKIE}={nonce}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600");
-        if let Ok(value) = axum::http::HeaderValue::from_str(&cookie) {
-            response.append_header(axum::http::header::SET_COOKIE, value);
-        }
+        let parts = use_context::<axum::http::request::Parts>();
+        let secure = parts.is_some_and(|p| session::is_https(&p.headers, p.uri.scheme_str()));
+        response.append_header(axum::http::header::SET_COOKIE, session::login_nonce_cookie(&nonce, secure));
     }
     Ok(nonce)
 }

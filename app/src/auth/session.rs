@@ -7,7 +7,7 @@
 use super::capability::Caller;
 use super::journal;
 use crate::codes::{AuthResult, Role, SecurityEventType};
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::error::AppError;
 use axum::http::{header, HeaderMap, HeaderValue};
 use rand_core::{OsRng, RngCore};
@@ -56,8 +56,8 @@ fn col(name: &str) -> Expr {
     Expr::col(Alias::new(name))
 }
 
-/// `columns` of the session stored under `key` (as `s`) and of its user (as `u`).
-fn with_user(columns: &[(&str, &str)], key: &str) -> sea_query::SelectStatement {
+/// `columns` of the sessions (as `s`) joined to their users (as `u`); callers add the filter.
+fn with_user(columns: &[(&str, &str)]) -> sea_query::SelectStatement {
     let mut select = Query::select();
     for (table, column) in columns {
         select.expr(Expr::col((Alias::new(*table), Alias::new(*column))));
@@ -70,8 +70,11 @@ fn with_user(columns: &[(&str, &str)], key: &str) -> sea_query::SelectStatement 
             Alias::new("u"),
             Expr::col((Alias::new("u"), Alias::new("id"))).equals((Alias::new("s"), Alias::new("user_id"))),
         )
-        .and_where(Expr::col((Alias::new("s"), Alias::new("token_hash"))).eq(key))
         .to_owned()
+}
+
+fn session_col(name: &str) -> Expr {
+    Expr::col((Alias::new("s"), Alias::new(name)))
 }
 
 /// Starts a session for `user_id`.
@@ -98,28 +101,27 @@ pub enum Lookup {
 /// Resolves a session token at `now`, refreshing its last-seen time.
 pub async fn lookup(db: &Db, token: &str, idle: Duration, now: i64) -> Result<Lookup, AppError> {
     let key = key_of(token);
-    let select = with_user(
-        &[
-            ("s", "user_id"),
-            ("s", "csrf_token"),
-            ("s", "ip_address"),
-            ("s", "last_seen_at"),
-            ("u", "username"),
-            ("u", "role"),
-            ("u", "disabled"),
-        ],
-        &key,
-    );
+    let select = with_user(&[
+        ("s", "user_id"),
+        ("s", "csrf_token"),
+        ("s", "ip_address"),
+        ("s", "last_seen_at"),
+        ("u", "username"),
+        ("u", "role"),
+        ("u", "disabled"),
+    ])
+    .and_where(session_col("token_hash").eq(key.clone()))
+    .to_owned();
     let Some(row) = db.fetch_optional(&select).await? else {
         return Ok(Lookup::Unknown);
     };
-    let last_seen: i64 = row.try_get(3)?;
+    let (ip, last_seen, username): (String, i64, String) = (row.try_get(2)?, row.try_get(3)?, row.try_get(4)?);
     if row.try_get::<i64, _>(6)? != 0 {
         end(db, &key).await?;
         return Ok(Lookup::Unknown);
     }
     if now - last_seen > idle.as_millis() as i64 {
-        expire(db, &key, now - idle.as_millis() as i64, now).await?;
+        expire(db, &Idle { key: &key, ip: &ip, username: &username }, now - idle.as_millis() as i64, now).await?;
         return Ok(Lookup::Expired);
     }
     if now - last_seen > TOUCH_EVERY_MS {
@@ -134,8 +136,8 @@ pub async fn lookup(db: &Db, token: &str, idle: Duration, now: i64) -> Result<Lo
     Ok(Lookup::Active(Box::new(Caller {
         user_id: row.try_get(0)?,
         csrf: row.try_get(1)?,
-        ip: row.try_get(2)?,
-        username: row.try_get(4)?,
+        ip,
+        username,
         role: role.parse::<Role>().map_err(|e| AppError::internal("stored role", e))?,
         session_key: key,
     })))
@@ -147,31 +149,35 @@ pub async fn end(db: &Db, key: &str) -> Result<bool, AppError> {
     Ok(db.execute(&delete).await? > 0)
 }
 
-/// Ends every session of a user (disabled, role or password changed by an admin).
-pub async fn end_all_of(db: &Db, user_id: i64) -> Result<u64, AppError> {
+/// Ends every session of a user (disabled, role or password changed by an admin), in the
+/// transaction of that change.
+pub async fn end_all_of(tx: &mut Tx, user_id: i64) -> Result<u64, AppError> {
     let delete = Query::delete().from_table(table()).and_where(col("user_id").eq(user_id)).to_owned();
-    Ok(db.execute(&delete).await?)
+    Ok(tx.execute(&delete).await?)
+}
+
+/// A session found idle, with what its timeout is logged with.
+struct Idle<'a> {
+    key: &'a str,
+    ip: &'a str,
+    username: &'a str,
 }
 
 /// Deletes one session if it is still idle since before `cutoff`, and logs its timeout in the
 /// same transaction, so that two observers cannot both log it.
-async fn expire(db: &Db, key: &str, cutoff: i64, now: i64) -> Result<bool, AppError> {
-    let select = with_user(&[("s", "ip_address"), ("u", "username")], key);
-    let Some(row) = db.fetch_optional(&select).await? else {
-        return Ok(false);
-    };
-    let (ip, username): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+async fn expire(db: &Db, idle: &Idle<'_>, cutoff: i64, now: i64) -> Result<bool, AppError> {
     let delete = Query::delete()
         .from_table(table())
-        .and_where(col("token_hash").eq(key))
+        .and_where(col("token_hash").eq(idle.key))
         .and_where(col("last_seen_at").lt(cutoff))
         .to_owned();
     let mut tx = db.begin().await?;
     if tx.execute(&delete).await? == 0 {
         return Ok(false);
     }
-    journal::web_session(&mut tx, now, &[AuthResult::SessionTimeout], journal::ANONYMOUS_USER, &ip).await?;
-    journal::security(&mut tx, now, SecurityEventType::LogOut, "Logout due to session timeout", &username, &ip).await?;
+    journal::web_session(&mut tx, now, &[AuthResult::SessionTimeout], journal::ANONYMOUS_USER, idle.ip).await?;
+    let text = "Logout due to session timeout";
+    journal::security(&mut tx, now, SecurityEventType::LogOut, text, idle.username, idle.ip).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -179,15 +185,13 @@ async fn expire(db: &Db, key: &str, cutoff: i64, now: i64) -> Result<bool, AppEr
 /// Ends every session idle for longer than `idle`, logging each timeout. How many ended.
 pub async fn sweep(db: &Db, idle: Duration, now: i64) -> Result<u64, AppError> {
     let cutoff = now - idle.as_millis() as i64;
-    let select = Query::select()
-        .column(Alias::new("token_hash"))
-        .from(table())
-        .and_where(col("last_seen_at").lt(cutoff))
+    let select = with_user(&[("s", "token_hash"), ("s", "ip_address"), ("u", "username")])
+        .and_where(session_col("last_seen_at").lt(cutoff))
         .to_owned();
     let mut ended = 0;
     for row in db.fetch_all(&select).await? {
-        let key: String = row.try_get(0)?;
-        if expire(db, &key, cutoff, now).await? {
+        let (key, ip, username): (String, String, String) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+        if expire(db, &Idle { key: &key, ip: &ip, username: &username }, cutoff, now).await? {
             ended += 1;
         }
     }
@@ -215,6 +219,17 @@ pub fn set_cookie(name: &str, value: Option<&str>, path: &str, secure: bool) -> 
     if value.is_none() {
         cookie = cookie.max_age(cookie::time::Duration::ZERO);
     }
+    HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The cookie that pairs a login form with this browser: for the login path only, an hour.
+pub fn login_nonce_cookie(nonce: &str, secure: bool) -> HeaderValue {
+    let cookie = cookie::Cookie::build((super::LOGIN_COOKIE, nonce))
+        .path("/login")
+        .http_only(true)
+        .same_site(cookie::SameSite::Strict)
+        .secure(secure)
+        .max_age(cookie::time::Duration::hours(1));
     HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
@@ -251,6 +266,12 @@ mod tests {
         assert!(plain.contains("HttpOnly") && plain.contains("SameSite=Strict") && !plain.contains("Secure"));
         let tls = set_cookie(SESSION_COOKIE_FOR_TEST, Some("abc"), "/", true);
         assert!(tls.to_str().unwrap().contains("Secure"));
+        let nonce = login_nonce_cookie("n1", true);
+        let nonce = nonce.to_str().unwrap();
+        for attribute in ["pslog_login=n1", "Path=/login", "HttpOnly", "SameSite=Strict", "Secure", "Max-Age=3600"] {
+            assert!(nonce.contains(attribute), "{nonce} has {attribute}");
+        }
+        assert!(!login_nonce_cookie("n1", false).to_str().unwrap().contains("Secure"));
         let gone = set_cookie(SESSION_COOKIE_FOR_TEST, None, "/", false);
         assert!(gone.to_str().unwrap().contains("Max-Age=0"));
         let mut headers = HeaderMap::new();

@@ -9,7 +9,7 @@ use super::AdminChange;
 use crate::codes::{AuditChange, Role, SecurityEventType};
 use crate::db::{Db, Tx};
 use crate::error::AppError;
-use sea_query::{Alias, Expr, Order, Query, SimpleExpr};
+use sea_query::{Alias, Condition, Expr, Order, Query, SimpleExpr};
 use sqlx::Row;
 
 /// The Auditing object type of console users.
@@ -101,8 +101,14 @@ pub async fn list(db: &Db) -> Result<Vec<UserRecord>, AppError> {
     db.fetch_all(&select).await?.iter().map(decode).collect()
 }
 
+/// How many users there are.
 pub async fn count(db: &Db) -> Result<i64, AppError> {
-    let select = Query::select().expr(Expr::col(Alias::new("id")).count()).from(table()).to_owned();
+    count_where(db, Condition::all()).await
+}
+
+async fn count_where(db: &Db, condition: Condition) -> Result<i64, AppError> {
+    let select =
+        Query::select().expr(Expr::col(Alias::new("id")).count()).from(table()).cond_where(condition).to_owned();
     Ok(db.fetch_optional(&select).await?.map(|r| r.try_get::<i64, _>(0)).transpose()?.unwrap_or(0))
 }
 
@@ -230,17 +236,11 @@ pub async fn change(
     let mut tx = db.begin().await?;
     tx.execute(&update).await?;
     journal(&mut tx, &Actor::Admin(actor), now, AuditChange::Update, &user.username, &what).await?;
+    session::end_all_of(&mut tx, user.id).await?;
     tx.commit().await?;
-    session::end_all_of(db, user.id).await?;
     Ok(())
 }
 
 async fn enabled_admins(db: &Db) -> Result<i64, AppError> {
-    let select = Query::select()
-        .expr(Expr::col(Alias::new("id")).count())
-        .from(table())
-        .and_where(col("role").eq(Role::Admin.code()))
-        .and_where(col("disabled").eq(0))
-        .to_owned();
-    Ok(db.fetch_optional(&select).await?.map(|r| r.try_get::<i64, _>(0)).transpose()?.unwrap_or(0))
+    count_where(db, Condition::all().add(col("role").eq(Role::Admin.code())).add(col("disabled").eq(0))).await
 }
