@@ -58,19 +58,15 @@ pub async fn add_console_user(
     password: String,
     #[server(default)] valid_days: String,
 ) -> Result<String, AppError> {
-    async move {
-        use crate::auth::{password::Password, users};
-        let admin = crate::auth::AdminChange::from_context(&csrf)?;
-        let state = crate::db::AppState::from_context()?;
-        let role = role.parse::<Role>().map_err(|e| AppError::BadRequest(e.to_string()))?;
-        let password = Password::new(password)?;
-        let days = users::valid_days(&valid_days)?;
-        let now = chrono::Utc::now().timestamp_millis();
-        users::add(&state.db, users::Actor::Admin(&admin), &username, role, password, days, now).await?;
-        Ok(format!("Console user {} added.", username.trim()))
-    }
-    .await
-    .inspect_err(AppError::set_page_status)
+    use crate::auth::{password::Password, users};
+    let admin = crate::auth::AdminChange::from_context(&csrf)?;
+    let state = crate::db::AppState::from_context()?;
+    let role = role.parse::<Role>().map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let password = Password::new(password)?;
+    let days = users::valid_days(&valid_days)?;
+    let now = chrono::Utc::now().timestamp_millis();
+    users::add(&state.db, users::Actor::Admin(&admin), &username, role, password, days, now).await?;
+    Ok(format!("Console user {} added.", username.trim()))
 }
 
 /// One change to a user: `action` is `role` (with `role`), `enable`, `disable`, or
@@ -84,29 +80,25 @@ pub async fn change_console_user(
     #[server(default)] password: String,
     #[server(default)] valid_days: String,
 ) -> Result<String, AppError> {
-    async move {
-        use crate::auth::{password::Password, users};
-        let admin = crate::auth::AdminChange::from_context(&csrf)?;
-        let state = crate::db::AppState::from_context()?;
-        let change = match action.as_str() {
-            "role" => users::UserChange::Role(role.parse::<Role>().map_err(|e| AppError::BadRequest(e.to_string()))?),
-            "enable" => users::UserChange::Enabled(true),
-            "disable" => users::UserChange::Enabled(false),
-            "password" => users::UserChange::Password {
-                password: Password::new(password)?,
-                valid_days: users::valid_days(&valid_days)?,
-            },
-            other => return Err(AppError::BadRequest(format!("'{other}' is not a change of a console user."))),
-        };
-        let what = match &change {
-            users::UserChange::Role(r) => format!("{} is now {}.", username.trim(), r.label()),
-            users::UserChange::Enabled(true) => format!("{} is enabled.", username.trim()),
-            users::UserChange::Enabled(false) => format!("{} is disabled.", username.trim()),
-            users::UserChange::Password { .. } => format!("{}'s password is reset.", username.trim()),
-        };
-        users::change(&state.db, &admin, &username, change, chrono::Utc::now().timestamp_millis()).await?;
-        Ok(what)
-    }
-    .await
-    .inspect_err(AppError::set_page_status)
+    use crate::auth::{password::Password, users};
+    let admin = crate::auth::AdminChange::from_context(&csrf)?;
+    let state = crate::db::AppState::from_context()?;
+    let change = match action.as_str() {
+        "role" => users::UserChange::Role(role.parse::<Role>().map_err(|e| AppError::BadRequest(e.to_string()))?),
+        "enable" => users::UserChange::Enabled(true),
+        "disable" => users::UserChange::Enabled(false),
+        "password" => users::UserChange::Password {
+            password: Password::new(password)?,
+            valid_days: users::valid_days(&valid_days)?,
+        },
+        other => return Err(AppError::BadRequest(format!("'{other}' is not a change of a console user."))),
+    };
+    let what = match &change {
+        users::UserChange::Role(r) => format!("{} is now {}.", username.trim(), r.label()),
+        users::UserChange::Enabled(true) => format!("{} is enabled.", username.trim()),
+        users::UserChange::Enabled(false) => format!("{} is disabled.", username.trim()),
+        users::UserChange::Password { .. } => format!("{}'s password is reset.", username.trim()),
+    };
+    users::change(&state.db, &admin, &username, change, chrono::Utc::now().timestamp_millis()).await?;
+    Ok(what)
 }

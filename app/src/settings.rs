@@ -35,14 +35,10 @@ pub async fn update_settings(
     cdr_retention_period: String,
     cdr_retention_count: String,
 ) -> Result<Vec<String>, AppError> {
-    async move {
-        let admin = crate::auth::AdminChange::from_context(&csrf)?;
-        let state = crate::db::AppState::from_context()?;
-        let wanted = store::parse(&time_zone, &cdr_masking, &cdr_retention_period, &cdr_retention_count)?;
-        store::update(&state.db, &admin, wanted, chrono::Utc::now().timestamp_millis()).await
-    }
-    .await
-    .inspect_err(AppError::set_page_status)
+    let admin = crate::auth::AdminChange::from_context(&csrf)?;
+    let state = crate::db::AppState::from_context()?;
+    let wanted = store::parse(&time_zone, &cdr_masking, &cdr_retention_period, &cdr_retention_count)?;
+    store::update(&state.db, &admin, wanted, chrono::Utc::now().timestamp_millis()).await
 }
 
 #[cfg(feature = "ssr")]

@@ -76,11 +76,9 @@ fn safe_next(next: &str) -> &str {
     }
 }
 
-fn login_redirect(error: Option<&str>, next: &str) -> Response {
-    let mut query = Vec::new();
-    if let Some(e) = error {
-        query.push(("error", e));
-    }
+/// To the login page with `params` (the error to show), keeping where to go after it.
+fn login_redirect(params: &[(&str, &str)], next: &str) -> Response {
+    let mut query = params.to_vec();
     if safe_next(next) != "/" {
         query.push(("next", next));
     }
@@ -114,7 +112,7 @@ pub async fn gate(State(state): State<AppState>, mut request: Request, next: Nex
         next.run(request).await
     } else if method == Method::GET && !path.starts_with("/api/") {
         let here = request.uri().path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
-        login_redirect(None, &here)
+        login_redirect(&[], &here)
     } else {
         AppError::Unauthorized("Log in to the console first.".into()).into_response()
     };
@@ -175,11 +173,11 @@ async fn login(State(state): State<AppState>, headers: HeaderMap, request: Reque
     let ip = client_ip(&request);
     let secure = is_https(&headers, request.uri().scheme_str());
     let Ok(Form(form)) = Form::<LoginForm>::from_request(request, &()).await else {
-        return login_redirect(Some("form"), "/");
+        return login_redirect(&[("error", "form")], "/");
     };
     let cookie_nonce = read_cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
     if form.nonce.is_empty() || !bool::from(cookie_nonce.as_bytes().ct_eq(form.nonce.as_bytes())) {
-        return login_redirect(Some("form"), &form.next);
+        return login_redirect(&[("error", "form")], &form.next);
     }
     // What the logs keep of a typed username: bounded, since anyone can type anything.
     let username: String = form.username.trim().chars().take(64).collect();
@@ -204,15 +202,7 @@ async fn attempt(
         journal::security(&mut tx, now, SecurityEventType::LoginFailed, text, username, ip).await?;
         tx.commit().await?;
         let minutes = wait.as_secs().div_ceil(60).to_string();
-        let mut response = login_redirect(Some("locked"), &form.next);
-        if let Some(location) = response.headers().get(header::LOCATION).and_then(|l| l.to_str().ok()) {
-            let location = format!("{location}&wait={minutes}");
-            response.headers_mut().insert(
-                header::LOCATION,
-                HeaderValue::from_str(&location).map_err(|e| AppError::internal("redirect", e))?,
-            );
-        }
-        return Ok(response);
+        return Ok(login_redirect(&[("error", "locked"), ("wait", &minutes)], &form.next));
     }
     match check_credentials(state, form, now).await? {
         Outcome::Failed { result, description, error } => {
@@ -222,7 +212,7 @@ async fn attempt(
             tx.commit().await?;
             let delay = state.throttle.failed(ip, username, Instant::now());
             tokio::time::sleep(delay).await;
-            Ok(login_redirect(Some(error), &form.next))
+            Ok(login_redirect(&[("error", error)], &form.next))
         }
         Outcome::Success(user_id) => {
             state.throttle.succeeded(username);
