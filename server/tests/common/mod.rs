@@ -56,8 +56,13 @@ pub fn hidden_field(html: &str, name: &str) -> Option<String> {
 impl TestApp {
     /// The app on a database with `rows` demo rows per category.
     pub async fn spawn(rows: u64) -> TestApp {
+        TestApp::spawn_demo(DemoConfig { rows, seed: 7, anchor_ms: anchor_ms() }).await
+    }
+
+    /// The app on a database filled by the demo generator with `config`.
+    pub async fn spawn_demo(config: DemoConfig) -> TestApp {
         let app = TestApp::spawn_empty().await;
-        fill(&app.db, &DemoConfig { rows, seed: 7, anchor_ms: anchor_ms() }).await.expect("demo data");
+        fill(&app.db, &config).await.expect("demo data");
         app
     }
 
