@@ -3,7 +3,7 @@
 
 use crate::error::AppError;
 use crate::list::Cell;
-use crate::models::Account;
+use crate::categories::accounts::Account;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 

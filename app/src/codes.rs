@@ -1,7 +1,8 @@
 //! Every closed set of codes the appliance writes, with each code's meaning from the manual
 //! (`shared/seeds/`). One macro declares the enum, its wire/storage code, its display label and
-//! its meaning, so the filter forms, legends, tooltips, parsing and the database CHECK
-//! constraints all come from the same list.
+//! its meaning, so the filter forms, legends, tooltips and parsing all come from the same
+//! list; a test (`check_constraints_match_the_code_lists`) holds the database's CHECK
+//! constraints to it.
 
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +12,13 @@ pub struct CodeInfo {
     pub code: &'static str,
     pub label: &'static str,
     pub meaning: &'static str,
+}
+
+/// A closed set of codes: its name (for error messages) and its codes in order.
+#[derive(Debug, PartialEq, Eq)]
+pub struct CodeList {
+    pub name: &'static str,
+    pub codes: &'static [CodeInfo],
 }
 
 /// A value that is not one of a code set's codes.
@@ -55,20 +63,21 @@ macro_rules! code_enum {
                 label: label_or_code!($code $(, $label)?),
                 meaning: $meaning,
             }),+];
+            pub const LIST: CodeList = CodeList { name: $set, codes: Self::CODES };
 
-            pub fn code(self) -> &'static str {
+            pub const fn code(self) -> &'static str {
                 self.info().code
             }
 
-            pub fn label(self) -> &'static str {
+            pub const fn label(self) -> &'static str {
                 self.info().label
             }
 
-            pub fn meaning(self) -> &'static str {
+            pub const fn meaning(self) -> &'static str {
                 self.info().meaning
             }
 
-            pub fn info(self) -> &'static CodeInfo {
+            pub const fn info(self) -> &'static CodeInfo {
                 &Self::CODES[self as usize]
             }
         }
@@ -76,6 +85,31 @@ macro_rules! code_enum {
         impl CodeSet for $name {
             fn info(self) -> &'static CodeInfo {
                 $name::info(self)
+            }
+        }
+
+        impl $crate::list::ColumnType for $name {
+            const KIND: $crate::list::ColumnKind = $crate::list::ColumnKind::Code(&Self::LIST);
+        }
+
+        #[cfg(feature = "ssr")]
+        impl $crate::db::record::ColumnValue for $name {
+            fn read(row: &sqlx::any::AnyRow, column: &str) -> Result<Self, $crate::error::AppError> {
+                $crate::db::record::read_code(row, column)?
+                    .ok_or_else(|| $crate::error::AppError::internal("stored code", format!("{column} is empty")))
+            }
+            fn value(&self) -> sea_query::Value {
+                self.code().into()
+            }
+        }
+
+        #[cfg(feature = "ssr")]
+        impl $crate::db::record::ColumnValue for Option<$name> {
+            fn read(row: &sqlx::any::AnyRow, column: &str) -> Result<Self, $crate::error::AppError> {
+                $crate::db::record::read_code(row, column)
+            }
+            fn value(&self) -> sea_query::Value {
+                self.map(|c| c.code()).into()
             }
         }
 

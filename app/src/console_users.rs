@@ -20,7 +20,7 @@ pub struct ConsoleUser {
 
 /// What the console users page shows: the users and the admin's form token.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ConsoleUsersPage {
+pub struct ConsoleUsersList {
     pub users: Vec<ConsoleUser>,
     pub csrf: String,
     /// The signed-in admin (who cannot disable or demote themselves by accident).
@@ -28,7 +28,7 @@ pub struct ConsoleUsersPage {
 }
 
 #[server(endpoint = "console_users")]
-pub async fn list_console_users() -> Result<ConsoleUsersPage, AppError> {
+pub async fn list_console_users() -> Result<ConsoleUsersList, AppError> {
     let admin = crate::auth::Admin::from_context().inspect_err(AppError::set_page_status)?;
     let state = crate::db::AppState::from_context()?;
     let ctx = crate::db::render::RenderCtx::from_settings(&state.db.settings().await?)?;
@@ -46,7 +46,7 @@ pub async fn list_console_users() -> Result<ConsoleUsersPage, AppError> {
         })
         .collect();
     let caller = admin.caller();
-    Ok(ConsoleUsersPage { users, csrf: caller.csrf.clone(), me: caller.username.clone() })
+    Ok(ConsoleUsersList { users, csrf: caller.csrf.clone(), me: caller.username.clone() })
 }
 
 /// Adds a user; `valid_days` blank means the password does not expire.

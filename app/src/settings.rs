@@ -11,18 +11,18 @@ pub const MAX_RETENTION_COUNT: i64 = 3650;
 
 /// What the settings page shows: the settings, the admin's form token, and the zone names.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SettingsPage {
+pub struct SettingsForm {
     pub settings: Settings,
     pub csrf: String,
     pub zones: Vec<String>,
 }
 
 #[server(endpoint = "settings")]
-pub async fn fetch_settings() -> Result<SettingsPage, AppError> {
+pub async fn fetch_settings() -> Result<SettingsForm, AppError> {
     let admin = crate::auth::Admin::from_context().inspect_err(AppError::set_page_status)?;
     let settings = crate::db::AppState::from_context()?.db.settings().await?;
     let zones = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name().to_owned()).collect();
-    Ok(SettingsPage { settings, csrf: admin.caller().csrf.clone(), zones })
+    Ok(SettingsForm { settings, csrf: admin.caller().csrf.clone(), zones })
 }
 
 /// Applies the settings form; returns what changed, in words ("CDR masking policy changed

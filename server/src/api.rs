@@ -3,7 +3,7 @@
 
 use app::auth::{Caller, Exporter, Reader};
 use app::db::csv::export;
-use app::db::list::{read_page, ListRequest, LogTable};
+use app::db::list::fetch_items;
 use app::db::AppState;
 use app::error::AppError;
 use app::list::Category;
@@ -13,7 +13,6 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde_json::json;
 
 pub fn routes<S>(state: AppState) -> Router<S> {
     Router::new().route("/api/v1/{resource}", get(list)).with_state(state)
@@ -68,11 +67,5 @@ async fn json_response(
     category: Category,
     query: &str,
 ) -> Result<Response, AppError> {
-    app::with_log_table!(category, T => json_page::<T>(state, reader, query).await)
-}
-
-async fn json_page<T: LogTable>(state: &AppState, reader: &Reader, query: &str) -> Result<Response, AppError> {
-    let req = ListRequest::<T>::parse(state, reader, query).await?;
-    let (total, items) = read_page(state, &req).await?;
-    Ok(Json(json!({ "total": total, "items": items })).into_response())
+    Ok(Json(fetch_items(state, reader, category, query).await?).into_response())
 }

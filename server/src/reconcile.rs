@@ -5,8 +5,10 @@
 //! still count. Rows are read in bounded batches by id, so a large backlog neither holds
 //! the database nor the memory for long.
 
+use app::categories::sip_sessions::SipSession as S;
 use app::codes::SipEvent;
 use app::db::Db;
+use app::list::Record;
 use sea_query::{Alias, Expr, Order, Query};
 use sqlx::Row;
 use std::time::Duration;
@@ -25,60 +27,53 @@ pub struct Outcome {
     pub ambiguous: u64,
 }
 
-fn col(name: &str) -> Expr {
-    Expr::col(Alias::new(name))
-}
-
 /// Runs over every unreconciled CONNECT/DISCONNECT once.
 pub async fn run_once(db: &Db, batch: u64) -> anyhow::Result<Outcome> {
     let mut outcome = Outcome::default();
     let mut after = 0i64;
     loop {
         let pending = Query::select()
-            .columns(["id", "occurred_at", "remote_addr"].map(Alias::new))
-            .from(Alias::new("sip_session"))
-            .and_where(col("reconciled").eq(0))
-            .and_where(col("event").is_in([SipEvent::Connect.code(), SipEvent::Disconnect.code()]))
-            .and_where(col("id").gt(after))
-            .order_by(Alias::new("id"), Order::Asc)
+            .columns([S::id, S::occurred_at, S::remote_addr])
+            .from(Alias::new(S::TABLE))
+            .and_where(Expr::col(S::reconciled).eq(0))
+            .and_where(Expr::col(S::event).is_in([SipEvent::Connect.code(), SipEvent::Disconnect.code()]))
+            .and_where(Expr::col(S::id).gt(after))
+            .order_by(S::id, Order::Asc)
             .limit(batch)
             .to_owned();
         let rows = db.fetch_all(&pending).await?;
         let Some(last) = rows.last() else { break };
         after = last.try_get(0)?;
-        let mut tx = db.pool.begin().await?;
+        let mut tx = db.begin().await?;
         for row in &rows {
             let id: i64 = row.try_get(0)?;
             let at: i64 = row.try_get(1)?;
             let addr: String = row.try_get(2)?;
             outcome.examined += 1;
-            let (sql, values) = db.backend.build(
-                &Query::select()
-                    .distinct()
-                    .columns([Alias::new("account_id"), Alias::new("peername")])
-                    .from(Alias::new("sip_session"))
-                    .and_where(col("remote_addr").eq(addr.as_str()))
-                    .and_where(col("event").eq(SipEvent::Register.code()))
-                    .and_where(col("account_id").is_not_null())
-                    .and_where(col("occurred_at").between(at - WINDOW_MS, at + WINDOW_MS))
-                    .limit(2)
-                    .to_owned(),
-            );
-            let accounts = sqlx::query_with(&sql, values).fetch_all(&mut *tx).await?;
+            let candidates = Query::select()
+                .distinct()
+                .columns([S::account_id, S::peername])
+                .from(Alias::new(S::TABLE))
+                .and_where(Expr::col(S::remote_addr).eq(addr.as_str()))
+                .and_where(Expr::col(S::event).eq(SipEvent::Register.code()))
+                .and_where(Expr::col(S::account_id).is_not_null())
+                .and_where(Expr::col(S::occurred_at).between(at - WINDOW_MS, at + WINDOW_MS))
+                .limit(2)
+                .to_owned();
+            let accounts = tx.fetch_all(&candidates).await?;
             match accounts.as_slice() {
                 [one] => {
                     let account: i64 = one.try_get(0)?;
                     let peername: String = one.try_get(1)?;
                     let update = Query::update()
-                        .table(Alias::new("sip_session"))
-                        .value(Alias::new("account_id"), account)
-                        .value(Alias::new("peername"), peername)
-                        .value(Alias::new("reconciled"), 1)
-                        .and_where(col("id").eq(id))
-                        .and_where(col("reconciled").eq(0))
+                        .table(Alias::new(S::TABLE))
+                        .value(S::account_id, account)
+                        .value(S::peername, peername)
+                        .value(S::reconciled, 1)
+                        .and_where(Expr::col(S::id).eq(id))
+                        .and_where(Expr::col(S::reconciled).eq(0))
                         .to_owned();
-                    let (sql, values) = db.backend.build(&update);
-                    outcome.reconciled += sqlx::query_with(&sql, values).execute(&mut *tx).await?.rows_affected();
+                    outcome.reconciled += tx.execute(&update).await?;
                 }
                 [] => {}
                 _ => outcome.ambiguous += 1,

@@ -3,8 +3,10 @@
 //! recorded at all (a trigger drops them on insert) and the ones already stored are purged;
 //! conferences and three-way calls are kept.
 
-use app::codes::RetentionPeriod;
+use app::categories::cdr::Cdr;
+use app::codes::{CallType, RetentionPeriod};
 use app::db::Db;
+use app::list::Record;
 use app::models::Settings;
 use chrono::{Months, TimeZone, Utc};
 use sea_query::{Alias, Expr, Query};
@@ -12,7 +14,7 @@ use sea_query::{Alias, Expr, Query};
 /// Rows deleted per statement.
 pub const BATCH: u64 = 10_000;
 /// Call types that No-CDR still records.
-const KEPT_UNDER_NO_CDR: [&str; 2] = ["CONFERENCE", "THREE_WAY"];
+const KEPT_UNDER_NO_CDR: [&str; 2] = [CallType::Conference.code(), CallType::ThreeWay.code()];
 
 /// The instant before which CDRs have expired, for `settings` at `now_ms`.
 pub fn cutoff(settings: &Settings, now_ms: i64) -> i64 {
@@ -37,17 +39,13 @@ pub async fn purge(db: &Db, now_ms: i64) -> anyhow::Result<u64> {
     let mut purged = 0;
     loop {
         let mut expired = Query::select();
-        expired
-            .column(Alias::new("id"))
-            .from(Alias::new("cdr"))
-            .and_where(Expr::col(Alias::new("call_date")).lt(cutoff))
-            .limit(BATCH);
+        expired.column(Cdr::id).from(Alias::new(Cdr::TABLE)).and_where(Expr::col(Cdr::call_date).lt(cutoff)).limit(BATCH);
         if settings.no_cdr() {
-            expired.and_where(Expr::col(Alias::new("call_type")).is_not_in(KEPT_UNDER_NO_CDR));
+            expired.and_where(Expr::col(Cdr::call_type).is_not_in(KEPT_UNDER_NO_CDR));
         }
         let delete = Query::delete()
-            .from_table(Alias::new("cdr"))
-            .and_where(Expr::col(Alias::new("id")).in_subquery(expired))
+            .from_table(Alias::new(Cdr::TABLE))
+            .and_where(Expr::col(Cdr::id).in_subquery(expired))
             .to_owned();
         let n = db.execute(&delete).await?;
         purged += n;

@@ -3,27 +3,20 @@
 //! (Auditing) and the server's own life (System Events). Each writer takes a transaction, so
 //! an event and its mirror are stored together or not at all.
 
+use crate::categories::audit::AuditEvent;
+use crate::categories::security::SecurityEvent;
+use crate::categories::system::SystemEvent;
+use crate::categories::web_sessions::WebSession;
 use crate::cef::console_event;
 use crate::codes::{AuditChange, AuthResult, SecurityEventType};
 use crate::db::Tx;
 use crate::error::AppError;
-use sea_query::{Alias, Query, SimpleExpr};
+use crate::models::UtcMillis;
 
 /// The principal of system-triggered Web Sessions rows (session timeouts).
 pub const ANONYMOUS_USER: &str = "anonymousUser";
 /// The actor of changes made from the command line and of the server's own events.
 pub const SYSTEM_USER: &str = "system";
-
-async fn insert(tx: &mut Tx, table: &str, columns: &[&str], values: Vec<SimpleExpr>) -> Result<(), AppError> {
-    let statement = Query::insert()
-        .into_table(Alias::new(table))
-        .columns(columns.iter().map(|c| Alias::new(*c)))
-        .values(values)
-        .map_err(|e| AppError::internal("journal", e))?
-        .to_owned();
-    tx.execute(&statement).await?;
-    Ok(())
-}
 
 /// Web Sessions rows (SUCCESS and SUCCESS_INTERACTIVE go together).
 pub async fn web_session(
@@ -33,14 +26,15 @@ pub async fn web_session(
     username: &str,
     ip: &str,
 ) -> Result<(), AppError> {
-    for result in results {
-        insert(
-            tx,
-            "web_session",
-            &["occurred_at", "result", "username", "ip_address"],
-            vec![at.into(), result.code().into(), username.into(), ip.into()],
-        )
-        .await?;
+    for &result in results {
+        let row = WebSession {
+            id: 0,
+            occurred_at: UtcMillis(at),
+            result,
+            username: username.to_owned(),
+            ip_address: ip.to_owned(),
+        };
+        tx.insert(&row).await?;
     }
     Ok(())
 }
@@ -54,14 +48,15 @@ pub async fn security(
     user: &str,
     ip: &str,
 ) -> Result<(), AppError> {
-    let details = console_event(kind, description, at, user, ip);
-    insert(
-        tx,
-        "security_event",
-        &["occurred_at", "description", "event_type", "details", "processed"],
-        vec![at.into(), description.into(), kind.code().into(), details.into(), 1i64.into()],
-    )
-    .await
+    let row = SecurityEvent {
+        id: 0,
+        occurred_at: UtcMillis(at),
+        description: description.to_owned(),
+        event_type: kind,
+        details: console_event(kind, description, at, user, ip),
+        processed: true,
+    };
+    Ok(tx.insert(&row).await?)
 }
 
 /// An Auditing row: who changed which object.
@@ -73,22 +68,20 @@ pub async fn audit(
     object_type: &str,
     object_id: &str,
 ) -> Result<(), AppError> {
-    insert(
-        tx,
-        "audit_event",
-        &["occurred_at", "actor", "change", "object_type", "object_id"],
-        vec![at.into(), actor.into(), change.code().into(), object_type.into(), object_id.into()],
-    )
-    .await
+    let row = AuditEvent {
+        id: 0,
+        occurred_at: UtcMillis(at),
+        actor: actor.to_owned(),
+        change,
+        object_type: object_type.to_owned(),
+        object_id: object_id.to_owned(),
+    };
+    Ok(tx.insert(&row).await?)
 }
 
 /// A System Event.
 pub async fn system(tx: &mut Tx, at: i64, description: &str, details: &str) -> Result<(), AppError> {
-    insert(
-        tx,
-        "system_event",
-        &["occurred_at", "description", "details"],
-        vec![at.into(), description.into(), details.into()],
-    )
-    .await
+    let row =
+        SystemEvent { id: 0, occurred_at: UtcMillis(at), description: description.to_owned(), details: details.to_owned() };
+    Ok(tx.insert(&row).await?)
 }

@@ -2,175 +2,93 @@
 //! three-way call or conference; following it shows the whole trace.
 
 use crate::codes::{CallType, Disposition, HangupCause};
-use crate::list::{Category, CategorySpec, ColumnSpec, FilterKind, FilterSpec, Legend};
+use crate::list::{CategorySpec, ColumnSpec as C, FilterSpec as F};
+use crate::models::UtcMillis;
+
+crate::record! {
+    /// A call detail record: one leg of a call.
+    pub struct Cdr in "cdr" {
+        id: i64,
+        call_date: UtcMillis,
+        caller_number: String => searched,
+        caller_name: String => searched,
+        caller_group: String => searched,
+        caller_account_id: Option<i64>,
+        caller_user_agent: String,
+        callee_number: String => searched,
+        callee_name: String => searched,
+        callee_group: String => searched,
+        callee_account_id: Option<i64>,
+        callee_user_agent: String,
+        /// Seconds from dialing to hang-up.
+        total_duration: i64,
+        /// Seconds from answer to hang-up.
+        call_duration: i64,
+        disposition: Disposition => searched,
+        hangup_cause: Option<HangupCause> => searched,
+        /// Groups the legs of a transfer, three-way call or conference.
+        call_id: String => searched,
+        call_type: CallType => searched,
+        /// Trunk name when the call went out by a trunk.
+        call_route: String => searched,
+    }
+}
 
 pub const SPEC: CategorySpec = CategorySpec {
-    category: Category::Cdr,
     title: "Call Detail Records",
-    slug: "cdr",
-    route: "/logs/cdr",
     summary: "Every call leg: who called whom, how long, and how it ended. Follow a Call Id to see all the \
               legs of a transfer, three-way call or conference together. Durations are h:mm:ss.",
+    time: Cdr::call_date,
     columns: &[
-        ColumnSpec { label: "Call Date", sort_key: Some("timestamp") },
-        ColumnSpec { label: "Caller Number", sort_key: Some("caller_number") },
-        ColumnSpec { label: "Caller", sort_key: Some("caller") },
-        ColumnSpec { label: "Caller Group", sort_key: None },
-        ColumnSpec { label: "Callee Number", sort_key: Some("callee_number") },
-        ColumnSpec { label: "Callee", sort_key: Some("callee") },
-        ColumnSpec { label: "Callee Group", sort_key: None },
-        ColumnSpec { label: "Total Duration", sort_key: None },
-        ColumnSpec { label: "Call Duration", sort_key: None },
-        ColumnSpec { label: "Disposition", sort_key: Some("disposition") },
-        ColumnSpec { label: "Hangup Cause", sort_key: Some("hangup_cause") },
-        ColumnSpec { label: "Call Id", sort_key: Some("call_id") },
-        ColumnSpec { label: "Call Type", sort_key: Some("call_type") },
-        ColumnSpec { label: "Call Route", sort_key: None },
+        C::new("Call Date", Cdr::call_date).sorted_as("timestamp"),
+        C::new("Caller Number", Cdr::caller_number).sorted_as("caller_number"),
+        C::new("Caller", Cdr::caller_name).sorted_as("caller"),
+        C::new("Caller Group", Cdr::caller_group),
+        C::new("Callee Number", Cdr::callee_number).sorted_as("callee_number"),
+        C::new("Callee", Cdr::callee_name).sorted_as("callee"),
+        C::new("Callee Group", Cdr::callee_group),
+        C::new("Total Duration", Cdr::total_duration),
+        C::new("Call Duration", Cdr::call_duration),
+        C::new("Disposition", Cdr::disposition).sorted_as("disposition"),
+        C::new("Hangup Cause", Cdr::hangup_cause).sorted_as("hangup_cause"),
+        C::new("Call Id", Cdr::call_id).sorted_as("call_id"),
+        C::new("Call Type", Cdr::call_type).sorted_as("call_type"),
+        C::new("Call Route", Cdr::call_route),
     ],
     filters: &[
-        FilterSpec { name: "disposition", label: "Disposition", kind: FilterKind::Code(Disposition::CODES) },
-        FilterSpec { name: "hangup_cause", label: "Hangup Cause", kind: FilterKind::Code(HangupCause::CODES) },
-        FilterSpec { name: "call_type", label: "Call Type", kind: FilterKind::Code(CallType::CODES) },
-        FilterSpec { name: "caller_number", label: "Caller Number", kind: FilterKind::Prefix },
-        FilterSpec { name: "caller", label: "Caller", kind: FilterKind::Prefix },
-        FilterSpec { name: "callee_number", label: "Callee Number", kind: FilterKind::Prefix },
-        FilterSpec { name: "callee", label: "Callee", kind: FilterKind::Prefix },
-        FilterSpec { name: "call_id", label: "Call Id", kind: FilterKind::Exact },
-        FilterSpec { name: "account_id", label: "Account #", kind: FilterKind::AccountId },
-    ],
-    legends: &[
-        Legend { title: "Disposition", codes: Disposition::CODES },
-        Legend { title: "Hangup Cause", codes: HangupCause::CODES },
-        Legend { title: "Call Type", codes: CallType::CODES },
+        F::on("disposition", "Disposition", &[Cdr::disposition]),
+        F::on("hangup_cause", "Hangup Cause", &[Cdr::hangup_cause]),
+        F::on("call_type", "Call Type", &[Cdr::call_type]),
+        F::on("caller_number", "Caller Number", &[Cdr::caller_number]),
+        F::on("caller", "Caller", &[Cdr::caller_name]),
+        F::on("callee_number", "Callee Number", &[Cdr::callee_number]),
+        F::on("callee", "Callee", &[Cdr::callee_name]),
+        F::exact("call_id", "Call Id", &[Cdr::call_id]),
+        F::account(&[Cdr::caller_account_id, Cdr::callee_account_id]),
     ],
 };
 
 #[cfg(feature = "ssr")]
-pub use server::{CdrFilter, Cdrs};
+pub use server::Cdrs;
 
 #[cfg(feature = "ssr")]
 mod server {
-    use super::SPEC;
-    use crate::codes::{CallType, Disposition, HangupCause};
-    use crate::db::filters::{AccountId, TextExact};
-    use crate::db::list::{code, millis, opt_code, opt_id, text, LogTable};
-    use crate::db::params::TextPrefix;
-    use crate::db::query::TableInfo;
+    use super::Cdr;
+    use crate::db::list::{LogTable, Listed};
     use crate::db::render::{duration, RenderCtx};
-    use crate::error::AppError;
-    use crate::list::{CategorySpec, Cell};
-    use crate::models::{Cdr, UtcMillis};
-    use sqlx::any::AnyRow;
-    use sqlx::Row;
+    use crate::list::Cell;
 
     pub struct Cdrs;
-
-    static TABLE: TableInfo = TableInfo {
-        table: "cdr",
-        time_column: "call_date",
-        columns: &[
-            "id",
-            "call_date",
-            "caller_number",
-            "caller_name",
-            "caller_group",
-            "caller_account_id",
-            "caller_user_agent",
-            "callee_number",
-            "callee_name",
-            "callee_group",
-            "callee_account_id",
-            "callee_user_agent",
-            "total_duration",
-            "call_duration",
-            "disposition",
-            "hangup_cause",
-            "call_id",
-            "call_type",
-            "call_route",
-        ],
-        text_columns: &[
-            "caller_number",
-            "caller_name",
-            "caller_group",
-            "callee_number",
-            "callee_name",
-            "callee_group",
-            "disposition",
-            "hangup_cause",
-            "call_id",
-            "call_type",
-            "call_route",
-        ],
-        sorts: &[
-            ("timestamp", "call_date"),
-            ("caller_number", "caller_number"),
-            ("caller", "caller_name"),
-            ("callee_number", "callee_number"),
-            ("callee", "callee_name"),
-            ("disposition", "disposition"),
-            ("hangup_cause", "hangup_cause"),
-            ("call_id", "call_id"),
-            ("call_type", "call_type"),
-        ],
-    };
-
-    crate::filter_set!(CdrFilter {
-        disposition: Disposition = ("disposition", "Disposition", ["disposition"]),
-        hangup_cause: HangupCause = ("hangup_cause", "Hangup Cause", ["hangup_cause"]),
-        call_type: CallType = ("call_type", "Call Type", ["call_type"]),
-        caller_number: TextPrefix = ("caller_number", "Caller Number", ["caller_number"]),
-        caller: TextPrefix = ("caller", "Caller", ["caller_name"]),
-        callee_number: TextPrefix = ("callee_number", "Callee Number", ["callee_number"]),
-        callee: TextPrefix = ("callee", "Callee", ["callee_name"]),
-        call_id: TextExact = ("call_id", "Call Id", ["call_id"]),
-        account_id: AccountId = ("account_id", "Account #", ["caller_account_id", "callee_account_id"]),
-    });
 
     /// The list of every leg of a call, oldest first.
     pub fn trace_href(call_id: &str) -> String {
         let query = serde_urlencoded::to_string([("call_id", call_id), ("sort", "timestamp"), ("dir", "asc")])
             .unwrap_or_default();
-        format!("{}?{query}", SPEC.route)
+        format!("{}?{query}", Cdrs::CATEGORY.route())
     }
 
     impl LogTable for Cdrs {
-        const SPEC: &'static CategorySpec = &SPEC;
-        const TABLE: &'static TableInfo = &TABLE;
         type Row = Cdr;
-        type Filter = CdrFilter;
-
-        fn decode(row: &AnyRow) -> Result<Cdr, AppError> {
-            Ok(Cdr {
-                id: row.try_get(0)?,
-                call_date: millis(row, 1)?,
-                caller_number: text(row, 2)?,
-                caller_name: text(row, 3)?,
-                caller_group: text(row, 4)?,
-                caller_account_id: opt_id(row, 5)?,
-                caller_user_agent: text(row, 6)?,
-                callee_number: text(row, 7)?,
-                callee_name: text(row, 8)?,
-                callee_group: text(row, 9)?,
-                callee_account_id: opt_id(row, 10)?,
-                callee_user_agent: text(row, 11)?,
-                total_duration: row.try_get(12)?,
-                call_duration: row.try_get(13)?,
-                disposition: code(row, 14)?,
-                hangup_cause: opt_code(row, 15)?,
-                call_id: text(row, 16)?,
-                call_type: code(row, 17)?,
-                call_route: text(row, 18)?,
-            })
-        }
-
-        fn id(row: &Cdr) -> i64 {
-            row.id
-        }
-
-        fn occurred(row: &Cdr) -> UtcMillis {
-            row.call_date
-        }
 
         fn cells(row: &Cdr, ctx: &RenderCtx) -> Vec<Cell> {
             vec![

@@ -1,130 +1,68 @@
 //! Install Messages: the messages that help a customer install the right client edition.
 
 use crate::codes::{MessageType, Platform, Variant};
-use crate::list::{Category, CategorySpec, ColumnSpec, FilterKind, FilterSpec, Legend};
+use crate::list::{CategorySpec, ColumnSpec as C, FilterSpec as F};
+use crate::models::UtcMillis;
+
+crate::record! {
+    /// A message that helps a customer install the right client edition.
+    pub struct InstallMessage in "install_message" {
+        id: i64,
+        occurred_at: UtcMillis,
+        account: String => searched,
+        account_id: Option<i64>,
+        platform: Option<Platform> => searched,
+        variant: Variant => searched,
+        sent: bool,
+        sent_by: String => searched,
+        recipient: String => searched,
+        message_type: MessageType => searched,
+        message_link: String,
+        token: String,
+    }
+}
 
 pub const SPEC: CategorySpec = CategorySpec {
-    category: Category::InstallMessages,
     title: "Install Messages",
-    slug: "install-messages",
-    route: "/logs/install-messages",
     summary: "Messages sent to help customers install the right edition of the client, by SMS or email. \
               The detail shows the message link and token.",
+    time: InstallMessage::occurred_at,
     columns: &[
-        ColumnSpec { label: "Timestamp", sort_key: Some("timestamp") },
-        ColumnSpec { label: "Account", sort_key: Some("account") },
-        ColumnSpec { label: "Platform", sort_key: None },
-        ColumnSpec { label: "Variant", sort_key: None },
-        ColumnSpec { label: "Sent", sort_key: None },
-        ColumnSpec { label: "Sent By", sort_key: None },
-        ColumnSpec { label: "Recipient", sort_key: None },
-        ColumnSpec { label: "Message Type", sort_key: None },
+        C::new("Timestamp", InstallMessage::occurred_at).sorted_as("timestamp"),
+        C::new("Account", InstallMessage::account).sorted_as("account"),
+        C::new("Platform", InstallMessage::platform),
+        C::new("Variant", InstallMessage::variant),
+        C::new("Sent", InstallMessage::sent),
+        C::new("Sent By", InstallMessage::sent_by),
+        C::new("Recipient", InstallMessage::recipient),
+        C::new("Message Type", InstallMessage::message_type),
     ],
     filters: &[
-        FilterSpec { name: "platform", label: "Platform", kind: FilterKind::Code(Platform::CODES) },
-        FilterSpec { name: "variant", label: "Variant", kind: FilterKind::Code(Variant::CODES) },
-        FilterSpec { name: "type", label: "Message Type", kind: FilterKind::Code(MessageType::CODES) },
-        FilterSpec { name: "sent", label: "Sent", kind: FilterKind::YesNo },
-        FilterSpec { name: "account", label: "Account", kind: FilterKind::Prefix },
-        FilterSpec { name: "recipient", label: "Recipient", kind: FilterKind::Prefix },
-        FilterSpec { name: "sent_by", label: "Sent By", kind: FilterKind::Prefix },
-        FilterSpec { name: "account_id", label: "Account #", kind: FilterKind::AccountId },
-    ],
-    legends: &[
-        Legend { title: "Variant", codes: Variant::CODES },
-        Legend { title: "Message Type", codes: MessageType::CODES },
+        F::on("platform", "Platform", &[InstallMessage::platform]),
+        F::on("variant", "Variant", &[InstallMessage::variant]),
+        F::on("type", "Message Type", &[InstallMessage::message_type]),
+        F::on("sent", "Sent", &[InstallMessage::sent]),
+        F::on("account", "Account", &[InstallMessage::account]),
+        F::on("recipient", "Recipient", &[InstallMessage::recipient]),
+        F::on("sent_by", "Sent By", &[InstallMessage::sent_by]),
+        F::account(&[InstallMessage::account_id]),
     ],
 };
 
 #[cfg(feature = "ssr")]
-pub use server::{InstallMessageFilter, InstallMessages};
+pub use server::InstallMessages;
 
 #[cfg(feature = "ssr")]
 mod server {
-    use super::SPEC;
-    use crate::codes::{MessageType, Platform, Variant};
-    use crate::db::filters::{AccountId, YesNo};
-    use crate::db::list::{code, flag, millis, opt_code, opt_id, text, LogTable};
-    use crate::db::params::TextPrefix;
-    use crate::db::query::TableInfo;
+    use super::InstallMessage;
+    use crate::db::list::LogTable;
     use crate::db::render::RenderCtx;
-    use crate::error::AppError;
-    use crate::list::{CategorySpec, Cell};
-    use crate::models::{InstallMessage, UtcMillis};
-    use sqlx::any::AnyRow;
-    use sqlx::Row;
+    use crate::list::Cell;
 
     pub struct InstallMessages;
 
-    static TABLE: TableInfo = TableInfo {
-        table: "install_message",
-        time_column: "occurred_at",
-        columns: &[
-            "id",
-            "occurred_at",
-            "account",
-            "account_id",
-            "platform",
-            "variant",
-            "sent",
-            "sent_by",
-            "recipient",
-            "message_type",
-            "message_link",
-            "token",
-        ],
-        text_columns: &["account", "platform", "variant", "sent_by", "recipient", "message_type"],
-        sorts: &[("timestamp", "occurred_at"), ("account", "account")],
-    };
-
-    crate::filter_set!(InstallMessageFilter {
-        platform: Platform = ("platform", "Platform", ["platform"]),
-        variant: Variant = ("variant", "Variant", ["variant"]),
-        message_type: MessageType = ("type", "Message Type", ["message_type"]),
-        sent: YesNo = ("sent", "Sent", ["sent"]),
-        account: TextPrefix = ("account", "Account", ["account"]),
-        recipient: TextPrefix = ("recipient", "Recipient", ["recipient"]),
-        sent_by: TextPrefix = ("sent_by", "Sent By", ["sent_by"]),
-        account_id: AccountId = ("account_id", "Account #", ["account_id"]),
-    });
-
     impl LogTable for InstallMessages {
-        const SPEC: &'static CategorySpec = &SPEC;
-        const TABLE: &'static TableInfo = &TABLE;
         type Row = InstallMessage;
-        type Filter = InstallMessageFilter;
-
-        fn decode(row: &AnyRow) -> Result<InstallMessage, AppError> {
-            Ok(InstallMessage {
-                id: row.try_get(0)?,
-                occurred_at: millis(row, 1)?,
-                account: text(row, 2)?,
-                account_id: opt_id(row, 3)?,
-                platform: opt_code(row, 4)?,
-                variant: code(row, 5)?,
-                sent: flag(row, 6)?,
-                sent_by: text(row, 7)?,
-                recipient: text(row, 8)?,
-                message_type: code(row, 9)?,
-                message_link: text(row, 10)?,
-                token: text(row, 11)?,
-            })
-        }
-
-        /// An SMS goes to the account's phone number: masked as in its CDRs.
-        fn redact(row: &mut InstallMessage, ctx: &RenderCtx) {
-            if row.message_type == MessageType::Sms {
-                ctx.mask(&mut row.recipient);
-            }
-        }
-
-        fn id(row: &InstallMessage) -> i64 {
-            row.id
-        }
-
-        fn occurred(row: &InstallMessage) -> UtcMillis {
-            row.occurred_at
-        }
 
         fn cells(row: &InstallMessage, ctx: &RenderCtx) -> Vec<Cell> {
             vec![
@@ -137,6 +75,10 @@ mod server {
                 Cell::text(&row.recipient),
                 Cell::code(row.message_type.info()),
             ]
+        }
+
+        fn redact(row: &mut InstallMessage, ctx: &RenderCtx) {
+            ctx.mask_recipient(&mut row.recipient, row.message_type);
         }
 
         fn detail(row: &InstallMessage, ctx: &RenderCtx) -> Vec<(String, Cell)> {

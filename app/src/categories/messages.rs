@@ -2,134 +2,85 @@
 //! no payload anywhere. A message ENQUEUED for more than 72 hours becomes EXPIRED.
 
 use crate::codes::MessageStatus;
-use crate::list::{Category, CategorySpec, ColumnSpec, FilterKind, FilterSpec, Legend};
+use crate::list::{CategorySpec, ColumnSpec as C, FilterSpec as F};
+use crate::models::UtcMillis;
+
+crate::record! {
+    /// Transport data of one Secure Message (there is no payload anywhere).
+    pub struct SecureMessage in "secure_message" {
+        id: i64,
+        uuid: String => searched,
+        from_account: String => searched,
+        from_account_id: Option<i64>,
+        to_account: String => searched,
+        to_account_id: Option<i64>,
+        tech_message: bool,
+        api_version: i64,
+        status: MessageStatus => searched,
+        send_attempts: i64,
+        received_at: UtcMillis,
+        processed_at: Option<UtcMillis>,
+    }
+}
 
 pub const SPEC: CategorySpec = CategorySpec {
-    category: Category::Messages,
     title: "Secure Messages",
-    slug: "messages",
-    route: "/logs/messages",
     summary: "The delivery of every Secure Message, from queue to recipient: transport data only, never a \
               payload. A message queued for more than 72 hours expires.",
+    time: SecureMessage::received_at,
     columns: &[
-        ColumnSpec { label: "UUID", sort_key: None },
-        ColumnSpec { label: "From", sort_key: Some("from") },
-        ColumnSpec { label: "To", sort_key: Some("to") },
-        ColumnSpec { label: "Tech Message", sort_key: None },
-        ColumnSpec { label: "API Version", sort_key: None },
-        ColumnSpec { label: "Status", sort_key: Some("status") },
-        ColumnSpec { label: "Send Attempts", sort_key: None },
-        ColumnSpec { label: "Received", sort_key: Some("timestamp") },
-        ColumnSpec { label: "Processed", sort_key: None },
+        C::new("UUID", SecureMessage::uuid),
+        C::new("From", SecureMessage::from_account).sorted_as("from"),
+        C::new("To", SecureMessage::to_account).sorted_as("to"),
+        C::new("Tech Message", SecureMessage::tech_message),
+        C::new("API Version", SecureMessage::api_version),
+        C::new("Status", SecureMessage::status).sorted_as("status"),
+        C::new("Send Attempts", SecureMessage::send_attempts),
+        C::new("Received", SecureMessage::received_at).sorted_as("timestamp"),
+        C::new("Processed", SecureMessage::processed_at),
     ],
     filters: &[
-        FilterSpec { name: "status", label: "Status", kind: FilterKind::Code(MessageStatus::CODES) },
-        FilterSpec { name: "tech", label: "Tech Message", kind: FilterKind::YesNo },
-        FilterSpec { name: "sender", label: "Sender", kind: FilterKind::Prefix },
-        FilterSpec { name: "recipient", label: "Recipient", kind: FilterKind::Prefix },
-        FilterSpec { name: "uuid", label: "UUID", kind: FilterKind::Prefix },
-        FilterSpec { name: "account_id", label: "Account #", kind: FilterKind::AccountId },
+        F::on("status", "Status", &[SecureMessage::status]),
+        F::on("tech", "Tech Message", &[SecureMessage::tech_message]),
+        F::on("sender", "Sender", &[SecureMessage::from_account]),
+        F::on("recipient", "Recipient", &[SecureMessage::to_account]),
+        F::on("uuid", "UUID", &[SecureMessage::uuid]),
+        F::account(&[SecureMessage::from_account_id, SecureMessage::to_account_id]),
     ],
-    legends: &[Legend { title: "Status", codes: MessageStatus::CODES }],
 };
 
 /// How long a message may wait in the queue before it expires.
 pub const EXPIRY_MS: i64 = 72 * 3_600_000;
 
 #[cfg(feature = "ssr")]
-pub use server::{expire_queued, SecureMessageFilter, SecureMessages};
+pub use server::{expire_queued, SecureMessages};
 
 #[cfg(feature = "ssr")]
 mod server {
-    use super::{EXPIRY_MS, SPEC};
+    use super::{SecureMessage, EXPIRY_MS};
     use crate::codes::MessageStatus;
-    use crate::db::filters::{AccountId, YesNo};
-    use crate::db::list::{code, flag, millis, opt_id, opt_millis, text, LogTable};
-    use crate::db::params::TextPrefix;
-    use crate::db::query::TableInfo;
+    use crate::db::list::LogTable;
     use crate::db::render::RenderCtx;
     use crate::db::Db;
     use crate::error::AppError;
-    use crate::list::{CategorySpec, Cell};
-    use crate::models::{SecureMessage, UtcMillis};
+    use crate::list::{Cell, Record};
     use sea_query::{Alias, Expr, Query};
-    use sqlx::any::AnyRow;
-    use sqlx::Row;
 
     pub struct SecureMessages;
-
-    static TABLE: TableInfo = TableInfo {
-        table: "secure_message",
-        time_column: "received_at",
-        columns: &[
-            "id",
-            "uuid",
-            "from_account",
-            "from_account_id",
-            "to_account",
-            "to_account_id",
-            "tech_message",
-            "api_version",
-            "status",
-            "send_attempts",
-            "received_at",
-            "processed_at",
-        ],
-        text_columns: &["uuid", "from_account", "to_account", "status"],
-        sorts: &[("timestamp", "received_at"), ("from", "from_account"), ("to", "to_account"), ("status", "status")],
-    };
-
-    crate::filter_set!(SecureMessageFilter {
-        status: MessageStatus = ("status", "Status", ["status"]),
-        tech: YesNo = ("tech", "Tech Message", ["tech_message"]),
-        sender: TextPrefix = ("sender", "Sender", ["from_account"]),
-        recipient: TextPrefix = ("recipient", "Recipient", ["to_account"]),
-        uuid: TextPrefix = ("uuid", "UUID", ["uuid"]),
-        account_id: AccountId = ("account_id", "Account #", ["from_account_id", "to_account_id"]),
-    });
 
     /// Turns every message ENQUEUED before `now - 72 h` into EXPIRED; returns how many.
     pub async fn expire_queued(db: &Db, now_ms: i64) -> Result<u64, AppError> {
         let update = Query::update()
-            .table(Alias::new("secure_message"))
-            .value(Alias::new("status"), MessageStatus::Expired.code())
-            .and_where(Expr::col(Alias::new("status")).eq(MessageStatus::Enqueued.code()))
-            .and_where(Expr::col(Alias::new("received_at")).lt(now_ms - EXPIRY_MS))
+            .table(Alias::new(SecureMessage::TABLE))
+            .value(SecureMessage::status, MessageStatus::Expired.code())
+            .and_where(Expr::col(SecureMessage::status).eq(MessageStatus::Enqueued.code()))
+            .and_where(Expr::col(SecureMessage::received_at).lt(now_ms - EXPIRY_MS))
             .to_owned();
-        let (sql, values) = db.backend.build(&update);
-        Ok(sqlx::query_with(&sql, values).execute(&db.pool).await?.rows_affected())
+        Ok(db.execute(&update).await?)
     }
 
     impl LogTable for SecureMessages {
-        const SPEC: &'static CategorySpec = &SPEC;
-        const TABLE: &'static TableInfo = &TABLE;
         type Row = SecureMessage;
-        type Filter = SecureMessageFilter;
-
-        fn decode(row: &AnyRow) -> Result<SecureMessage, AppError> {
-            Ok(SecureMessage {
-                id: row.try_get(0)?,
-                uuid: text(row, 1)?,
-                from_account: text(row, 2)?,
-                from_account_id: opt_id(row, 3)?,
-                to_account: text(row, 4)?,
-                to_account_id: opt_id(row, 5)?,
-                tech_message: flag(row, 6)?,
-                api_version: row.try_get(7)?,
-                status: code(row, 8)?,
-                send_attempts: row.try_get(9)?,
-                received_at: millis(row, 10)?,
-                processed_at: opt_millis(row, 11)?,
-            })
-        }
-
-        fn id(row: &SecureMessage) -> i64 {
-            row.id
-        }
-
-        fn occurred(row: &SecureMessage) -> UtcMillis {
-            row.received_at
-        }
 
         fn cells(row: &SecureMessage, ctx: &RenderCtx) -> Vec<Cell> {
             vec![

@@ -1,5 +1,7 @@
-//! One module per log category: its columns, filters, legends and links, and (on the server)
-//! where its rows live and how each is shown.
+//! One module per list: its row ([`crate::record!`]), its [`crate::list::CategorySpec`]
+//! (columns, filters) and, on the server, how each row is shown. The registry below names
+//! every list once, in menu order; the `Category` enum and everything keyed on it are written
+//! from it (see `crate::list::registry`).
 
 pub mod accounts;
 pub mod activation_messages;
@@ -13,24 +15,35 @@ pub mod sip_sessions;
 pub mod system;
 pub mod web_sessions;
 
+crate::list::registry::categories! {
+    directory: Accounts = "accounts" => accounts::Accounts;
+    logs:
+        Security = "security" => security::SecurityEvents,
+        System = "system" => system::SystemEvents,
+        Audit = "audit" => audit::Auditing,
+        WebSessions = "web-sessions" => web_sessions::WebSessions,
+        Cdr = "cdr" => cdr::Cdrs,
+        SipSessions = "sip-sessions" => sip_sessions::SipSessions,
+        Registered = "registered" => registered::RegisteredAccounts,
+        Messages = "messages" => messages::SecureMessages,
+        InstallMessages = "install-messages" => install_messages::InstallMessages,
+        ActivationMessages = "activation-messages" => activation_messages::ActivationMessages,
+}
+
 /// What every category must satisfy, checked for all of them.
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
-    use crate::db::list::{FilterSet, LogTable};
-    use crate::db::params::{ListParams, QueryParams};
-    use crate::db::query::ListQuery;
+    use super::Category;
+    use crate::db::list::{ListRequest, LogTable};
+    use crate::db::render::RenderCtx;
     use crate::error::AppError;
-    use crate::list::{Category, FilterKind};
+    use crate::list::{ColumnKind, FilterKind, Record};
     use sea_query::SqliteQueryBuilder;
 
     /// The page query's SQL and bound values for a URL query of `T`.
     fn sql<T: LogTable>(raw: &str) -> Result<(String, String), AppError> {
-        let mut q = QueryParams::parse(raw)?;
-        let params = ListParams::parse(&mut q, T::SPEC, chrono_tz::UTC)?;
-        let filter = T::Filter::parse(&mut q)?;
-        q.finish()?;
-        let query = ListQuery::new(T::TABLE, &params, filter.conditions());
-        let (text, values) = query.page(params.size.0 as u64, params.offset()).build(SqliteQueryBuilder);
+        let req = ListRequest::from_query::<T>(raw, &RenderCtx::utc())?;
+        let (text, values) = req.query.page(req.params.size.0 as u64, req.params.offset()).build(SqliteQueryBuilder);
         Ok((text, format!("{:?}", values.0)))
     }
 
@@ -38,19 +51,27 @@ mod tests {
 
     fn check<T: LogTable>() {
         let spec = T::SPEC;
-        let names: Vec<&str> = spec.filters.iter().map(|f| f.name).collect();
-        assert_eq!(names, T::Filter::PARAMS, "{}: the form and the filter struct agree", spec.title);
         use crate::list::param::*;
-        for common in [PAGE, SIZE, SORT, DIR, FROM, TO, TEXT] {
-            assert!(!names.contains(&common), "{}: filter '{common}' shadows a list parameter", spec.title);
+        for f in spec.filters {
+            for common in [PAGE, SIZE, SORT, DIR, FROM, TO, TEXT] {
+                assert_ne!(f.name, common, "{}: filter '{common}' shadows a list parameter", spec.title);
+            }
+            for c in f.columns {
+                assert!(T::Row::COLUMNS.contains(c), "{}: filter {} on a column of another row", spec.title, f.name);
+            }
         }
+        for c in spec.columns {
+            assert!(T::Row::COLUMNS.contains(&c.column), "{}: column {} of another row", spec.title, c.label);
+        }
+        assert!(T::Row::COLUMNS.contains(&spec.time), "{}", spec.title);
+        assert!(matches!(spec.time.kind, ColumnKind::Time), "{}: the time column holds times", spec.title);
         assert!(sql::<T>("").is_ok(), "{}", spec.title);
         for f in spec.filters {
             let value = match f.kind {
-                FilterKind::Code(codes) => {
+                FilterKind::Code(list) => {
                     let bad = sql::<T>(&format!("{}=NOT_A_CODE", f.name));
                     assert!(matches!(bad, Err(AppError::BadRequest(_))), "{} {}", spec.title, f.name);
-                    codes[codes.len() - 1].code
+                    list.codes[list.codes.len() - 1].code
                 }
                 FilterKind::YesNo => {
                     let bad = sql::<T>(&format!("{}=maybe", f.name));
@@ -78,11 +99,9 @@ mod tests {
         assert!(values.contains(r"%\\%';--%"), "{}: {values}", spec.title);
         for c in spec.columns {
             let Some(key) = c.sort_key else { continue };
-            let column = T::TABLE.sorts.iter().find(|(k, _)| *k == key).map(|(_, c)| *c);
-            let column = column.unwrap_or_else(|| panic!("{}: no column for sort key {key}", spec.title));
             for dir in ["asc", "desc"] {
                 let (text, _) = sql::<T>(&format!("sort={key}&dir={dir}")).unwrap();
-                let order = format!(r#"ORDER BY "{column}" {}"#, dir.to_uppercase());
+                let order = format!(r#"ORDER BY "{}" {}"#, c.column.name, dir.to_uppercase());
                 assert!(
                     text.ends_with(&format!(r#"{order}, "id" {}"#, dir.to_uppercase()))
                         || text.contains(&format!("{order}, ")),
@@ -98,20 +117,22 @@ mod tests {
     #[test]
     fn every_category_filters_and_sorts_with_bound_values_only() {
         for category in Category::ALL {
-            crate::with_log_table!(category, T => check::<T>());
+            super::with_log_table!(category, T => check::<T>());
         }
     }
 
     #[test]
-    fn every_category_has_a_unique_route_and_slug() {
+    fn routes_and_slugs_are_unique_and_logs_live_under_logs() {
         for (i, a) in Category::ALL.iter().enumerate() {
-            assert_eq!(a.spec().category, *a);
-            let prefix = if *a == Category::Accounts { "" } else { "/logs" };
-            assert_eq!(a.spec().route, format!("{prefix}/{}", a.slug()));
             assert_eq!(Category::from_slug(a.slug()), Some(*a));
+            assert_eq!(serde_json::to_string(a).unwrap(), format!("\"{}\"", a.slug()));
             for b in &Category::ALL[i + 1..] {
                 assert_ne!(a.slug(), b.slug());
             }
         }
+        for log in Category::LOGS {
+            assert_eq!(log.route(), format!("/logs/{}", log.slug()));
+        }
+        assert_eq!(Category::Accounts.route(), "/accounts");
     }
 }

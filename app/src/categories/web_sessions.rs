@@ -2,88 +2,53 @@
 //! AuthenticationEvent).
 
 use crate::codes::AuthResult;
-use crate::list::{Category, CategorySpec, ColumnSpec, FilterKind, FilterSpec, Legend};
+use crate::list::{CategorySpec, ColumnSpec as C, FilterSpec as F};
+use crate::models::UtcMillis;
+
+crate::record! {
+    /// A web-console authentication event.
+    pub struct WebSession in "web_session" {
+        id: i64,
+        occurred_at: UtcMillis,
+        result: AuthResult => searched,
+        /// The principal; "anonymousUser" marks a system-triggered event.
+        username: String => searched,
+        ip_address: String => searched,
+    }
+}
 
 pub const SPEC: CategorySpec = CategorySpec {
-    category: Category::WebSessions,
     title: "Web Sessions",
-    slug: "web-sessions",
-    route: "/logs/web-sessions",
     summary: "Every login, logout and session timeout of the web console. \
               \"anonymousUser\" marks an event the system triggered.",
+    time: WebSession::occurred_at,
     columns: &[
-        ColumnSpec { label: "Timestamp", sort_key: Some("timestamp") },
-        ColumnSpec { label: "Result", sort_key: Some("result") },
-        ColumnSpec { label: "Username", sort_key: Some("username") },
-        ColumnSpec { label: "IP Address", sort_key: Some("ip") },
+        C::new("Timestamp", WebSession::occurred_at).sorted_as("timestamp"),
+        C::new("Result", WebSession::result).sorted_as("result"),
+        C::new("Username", WebSession::username).sorted_as("username"),
+        C::new("IP Address", WebSession::ip_address).sorted_as("ip"),
     ],
     filters: &[
-        FilterSpec { name: "result", label: "Result", kind: FilterKind::Code(AuthResult::CODES) },
-        FilterSpec { name: "username", label: "Username", kind: FilterKind::Prefix },
-        FilterSpec { name: "ip", label: "IP Address", kind: FilterKind::Prefix },
+        F::on("result", "Result", &[WebSession::result]),
+        F::on("username", "Username", &[WebSession::username]),
+        F::on("ip", "IP Address", &[WebSession::ip_address]),
     ],
-    legends: &[Legend { title: "Result", codes: AuthResult::CODES }],
 };
 
 #[cfg(feature = "ssr")]
-pub use server::{WebSessionFilter, WebSessions};
+pub use server::WebSessions;
 
 #[cfg(feature = "ssr")]
 mod server {
-    use super::SPEC;
-    use crate::codes::AuthResult;
-    use crate::db::list::{code, millis, text, LogTable};
-    use crate::db::params::TextPrefix;
-    use crate::db::query::TableInfo;
+    use super::WebSession;
+    use crate::db::list::LogTable;
     use crate::db::render::RenderCtx;
-    use crate::error::AppError;
-    use crate::list::{CategorySpec, Cell};
-    use crate::models::{UtcMillis, WebSession};
-    use sqlx::any::AnyRow;
-    use sqlx::Row;
+    use crate::list::Cell;
 
     pub struct WebSessions;
 
-    static TABLE: TableInfo = TableInfo {
-        table: "web_session",
-        time_column: "occurred_at",
-        columns: &["id", "occurred_at", "result", "username", "ip_address"],
-        text_columns: &["result", "username", "ip_address"],
-        sorts: &[("timestamp", "occurred_at"), ("result", "result"), ("username", "username"), ("ip", "ip_address")],
-    };
-
-    crate::filter_set!(
-        /// The Web Sessions filters of the URL query.
-        WebSessionFilter {
-            result: AuthResult = ("result", "Result", ["result"]),
-            username: TextPrefix = ("username", "Username", ["username"]),
-            ip: TextPrefix = ("ip", "IP Address", ["ip_address"]),
-        }
-    );
-
     impl LogTable for WebSessions {
-        const SPEC: &'static CategorySpec = &SPEC;
-        const TABLE: &'static TableInfo = &TABLE;
         type Row = WebSession;
-        type Filter = WebSessionFilter;
-
-        fn decode(row: &AnyRow) -> Result<WebSession, AppError> {
-            Ok(WebSession {
-                id: row.try_get(0)?,
-                occurred_at: millis(row, 1)?,
-                result: code(row, 2)?,
-                username: text(row, 3)?,
-                ip_address: text(row, 4)?,
-            })
-        }
-
-        fn id(row: &WebSession) -> i64 {
-            row.id
-        }
-
-        fn occurred(row: &WebSession) -> UtcMillis {
-            row.occurred_at
-        }
 
         fn cells(row: &WebSession, ctx: &RenderCtx) -> Vec<Cell> {
             vec![
@@ -98,21 +63,16 @@ mod server {
 
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
-    use super::*;
-    use crate::db::list::{FilterSet, LogTable};
-    use crate::db::params::{ListParams, QueryParams};
-    use crate::db::query::ListQuery;
+    use super::WebSessions;
+    use crate::db::list::ListRequest;
+    use crate::db::render::RenderCtx;
     use crate::error::AppError;
     use sea_query::SqliteQueryBuilder;
 
     /// The page query's SQL and bound values for a URL query.
     fn sql(raw: &str) -> Result<(String, String), AppError> {
-        let mut q = QueryParams::parse(raw)?;
-        let params = ListParams::parse(&mut q, &SPEC, chrono_tz::UTC)?;
-        let filter = WebSessionFilter::parse(&mut q)?;
-        q.finish()?;
-        let query = ListQuery::new(WebSessions::TABLE, &params, filter.conditions());
-        let (text, values) = query.page(params.size.0 as u64, params.offset()).build(SqliteQueryBuilder);
+        let req = ListRequest::from_query::<WebSessions>(raw, &RenderCtx::utc())?;
+        let (text, values) = req.query.page(req.params.size.0 as u64, req.params.offset()).build(SqliteQueryBuilder);
         Ok((text, format!("{:?}", values.0)))
     }
 

@@ -1,55 +1,35 @@
-//! The account overview, read through each category's own list query (filtered by
-//! `account_id`), so that the counts and links agree with the lists they open.
+//! The account overview, read through each category's own list query (filtered by its
+//! account filter), so that the counts and links agree with the lists they open.
 
-use super::list::{read_page, ListRequest, LogTable};
-use super::query::by_id;
+use super::list::{read_page, row_of, ListRequest, LogTable};
 use super::render::RenderCtx;
 use super::AppState;
 use crate::account::{AccountOverview, AccountSection, OnlineNow, TimelineEntry};
 use crate::auth::Reader;
 use crate::categories::accounts::Accounts;
 use crate::categories::registered::{split_addr, RegisteredAccounts};
+use crate::categories::with_log_table;
 use crate::error::AppError;
-use crate::list::Category;
+use crate::list::{Category, ColumnKind};
 
-/// The logs an account appears in, each filterable by `account_id`.
-const LOGS: &[Category] = &[
-    Category::SipSessions,
-    Category::Cdr,
-    Category::Messages,
-    Category::InstallMessages,
-    Category::ActivationMessages,
-];
 /// Events per log taken into the timeline.
 const RECENT: u32 = 25;
 /// Entries the timeline shows.
 const TIMELINE: usize = 40;
 
-pub async fn overview(state: &AppState, reader: &Reader, id: i64) -> Result<AccountOverview, AppError> {
-    let ctx = RenderCtx::from_settings(&state.db.settings().await?)?;
-    let row = state
-        .db
-        .fetch_optional(&by_id(Accounts::TABLE, id))
+pub async fn overview(state: &AppState, _reader: &Reader, id: i64) -> Result<AccountOverview, AppError> {
+    let ctx = RenderCtx::load(&state.db).await?;
+    let account = row_of::<Accounts>(state, id, &ctx)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("There is no account with id {id}.")))?;
-    let account = Accounts::read(&row, &ctx)?;
-    let online = match state.db.fetch_optional(&by_id(RegisteredAccounts::TABLE, id)).await? {
-        None => None,
-        Some(row) => {
-            let r = RegisteredAccounts::decode(&row)?;
-            let (ip, port) = split_addr(&r.remote_addr);
-            Some(OnlineNow {
-                ip: ip.to_owned(),
-                port: port.to_owned(),
-                useragent: r.useragent,
-                expires: ctx.time(r.expires_at),
-            })
-        }
-    };
+    let online = row_of::<RegisteredAccounts>(state, id, &ctx).await?.map(|r| {
+        let (ip, port) = split_addr(&r.remote_addr);
+        OnlineNow { ip: ip.to_owned(), port: port.to_owned(), useragent: r.useragent, expires: ctx.time(r.expires_at) }
+    });
     let mut sections = Vec::new();
     let mut timeline = Vec::new();
-    for category in LOGS {
-        let (section, entries) = crate::with_log_table!(category, T => history::<T>(state, reader, id, &ctx).await)?;
+    for category in Category::of_accounts() {
+        let (section, entries) = with_log_table!(category, T => history::<T>(state, id, &ctx).await)?;
         sections.push(section);
         timeline.extend(entries);
     }
@@ -57,7 +37,7 @@ pub async fn overview(state: &AppState, reader: &Reader, id: i64) -> Result<Acco
     timeline.truncate(TIMELINE);
     Ok(AccountOverview {
         last_seen: account.last_seen.map(|t| ctx.time(t)),
-        account: account.account,
+        account,
         online,
         sections,
         timeline,
@@ -68,24 +48,24 @@ pub async fn overview(state: &AppState, reader: &Reader, id: i64) -> Result<Acco
 /// The account's part of one log: its count, the link to it, its latest events.
 async fn history<T: LogTable>(
     state: &AppState,
-    reader: &Reader,
     id: i64,
     ctx: &RenderCtx,
 ) -> Result<(AccountSection, Vec<TimelineEntry>), AppError> {
-    let query = format!("account_id={id}&size={RECENT}");
-    let req = ListRequest::<T>::parse(state, reader, &query).await?;
-    let (total, rows) = read_page(state, &req).await?;
+    let req = ListRequest::of_account::<T>(id, RECENT)
+        .ok_or_else(|| AppError::internal("account overview", "a log without an account filter"))?;
+    let (total, rows) = read_page::<T>(state, &req, ctx).await?;
+    let query = serde_urlencoded::to_string(req.filter.0.iter().map(|(f, _)| (f.name, id)).collect::<Vec<_>>()).unwrap_or_default();
     let section =
-        AccountSection { title: T::SPEC.title.to_owned(), total, href: format!("{}?account_id={id}", T::SPEC.route) };
+        AccountSection { title: T::SPEC.title.to_owned(), total, href: format!("{}?{query}", T::CATEGORY.route()) };
     let entries = rows
         .iter()
         .map(|row| {
             let at = T::occurred(row);
-            // The row's own cells, but the time, which the entry shows itself.
+            // The row's own cells, but the times, which the entry shows itself.
             let summary = T::cells(row, ctx)
                 .into_iter()
                 .zip(T::SPEC.columns)
-                .filter(|(cell, column)| !cell.text.is_empty() && !is_time_column(column.label))
+                .filter(|(cell, column)| !cell.text.is_empty() && column.column.kind != ColumnKind::Time)
                 .take(5)
                 .map(|(cell, _)| cell)
                 .collect();
@@ -99,8 +79,4 @@ async fn history<T: LogTable>(
         })
         .collect();
     Ok((section, entries))
-}
-
-fn is_time_column(label: &str) -> bool {
-    matches!(label, "Timestamp" | "Call Date" | "Received" | "Processed")
 }

@@ -2,7 +2,9 @@
 //! chunks, so memory stays flat whatever the row count.
 
 use super::list::{ListRequest, LogTable};
+use super::render::RenderCtx;
 use super::AppState;
+use crate::categories::with_log_table;
 use crate::auth::Exporter;
 use crate::error::AppError;
 use crate::list::Category;
@@ -36,17 +38,18 @@ pub async fn export(
     category: Category,
     raw_query: &str,
 ) -> Result<CsvExport, AppError> {
-    crate::with_log_table!(category, T => export_of::<T>(state, exporter, raw_query).await)
+    with_log_table!(category, T => export_of::<T>(state, exporter, raw_query).await)
 }
 
-async fn export_of<T: LogTable>(state: &AppState, exporter: &Exporter, raw_query: &str) -> Result<CsvExport, AppError> {
-    let req = ListRequest::<T>::parse(state, &exporter.reader(), raw_query).await?;
-    let zone = req.ctx.zone.name().replace('/', "_");
-    let file_name = format!("{}-{zone}.csv", T::SPEC.slug);
+async fn export_of<T: LogTable>(state: &AppState, _exporter: &Exporter, raw_query: &str) -> Result<CsvExport, AppError> {
+    let ctx = RenderCtx::load(&state.db).await?;
+    let req = ListRequest::from_query::<T>(raw_query, &ctx)?;
+    let zone = ctx.zone.name().replace('/', "_");
+    let file_name = format!("{}-{zone}.csv", T::CATEGORY.slug());
     let (tx, rx) = mpsc::channel(4);
     let state = state.clone();
     tokio::spawn(async move {
-        if let Err(e) = write_rows::<T>(&state, &req, &tx).await {
+        if let Err(e) = write_rows::<T>(&state, &req, &ctx, &tx).await {
             tracing::error!(error = %e, "CSV export stopped");
             // The client sees a broken download rather than a silently short file.
             let _ = tx.send(Err(std::io::Error::other("export failed"))).await;
@@ -57,7 +60,8 @@ async fn export_of<T: LogTable>(state: &AppState, exporter: &Exporter, raw_query
 
 async fn write_rows<T: LogTable>(
     state: &AppState,
-    req: &ListRequest<T>,
+    req: &ListRequest,
+    ctx: &RenderCtx,
     tx: &mpsc::Sender<Result<Bytes, std::io::Error>>,
 ) -> Result<(), AppError> {
     let writer = || csv::Writer::from_writer(Vec::with_capacity(CHUNK + 16 * 1024));
@@ -67,8 +71,8 @@ async fn write_rows<T: LogTable>(
     let (sql, values) = state.db.backend.build(&req.query.all());
     let mut rows = sqlx::query_with(&sql, values).fetch(&state.db.pool).map_err(AppError::from);
     while let Some(row) = rows.next().await {
-        let row = T::read(&row?, &req.ctx)?;
-        let cells = T::cells(&row, &req.ctx);
+        let row = T::read(&row?, ctx)?;
+        let cells = T::cells(&row, ctx);
         out.write_record(cells.iter().map(|c| neutralise(&c.text).into_owned()))
             .map_err(|e| AppError::internal("csv", e))?;
         if out.get_ref().len() >= CHUNK {

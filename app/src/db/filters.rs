@@ -1,148 +1,123 @@
-//! The kinds of category filter and the macro that declares a category's typed filter
-//! struct. Each field is an `Option` of a typed value (a code enum, a [`TextPrefix`], a
-//! [`YesNo`]); the macro writes its parsing, its SQL condition and its description.
+//! A list's own filters, parsed from the URL query into typed values by the category's
+//! [`FilterSpec`]s: a code of the column's code set, a text prefix, an exact text, yes/no or an
+//! account id. Each becomes a bound SQL condition and a line of the "filters in force".
 
 use super::params::{QueryParams, TextPrefix};
 use super::query::{equals, starts_with};
-use crate::codes::CodeSet;
+use crate::codes::CodeInfo;
 use crate::error::AppError;
-use sea_query::SimpleExpr;
-
-/// A yes/no filter value (`yes` or `no` in the URL).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct YesNo(pub bool);
-
-/// One typed filter value: how it is read from the query, matched in SQL and described.
-pub trait FilterValue: Sized {
-    fn take(q: &mut QueryParams, param: &str, label: &str) -> Result<Option<Self>, AppError>;
-    fn condition(&self, column: &'static str) -> SimpleExpr;
-    fn describe(&self, label: &str) -> String;
-}
-
-/// A code column: equality with one of its codes.
-impl<C: CodeSet> FilterValue for C {
-    fn take(q: &mut QueryParams, param: &str, _label: &str) -> Result<Option<Self>, AppError> {
-        q.take_code(param)
-    }
-
-    fn condition(&self, column: &'static str) -> SimpleExpr {
-        equals(column, self.code())
-    }
-
-    fn describe(&self, label: &str) -> String {
-        format!("{label} = {}", self.code())
-    }
-}
-
-impl FilterValue for TextPrefix {
-    fn take(q: &mut QueryParams, param: &str, label: &str) -> Result<Option<Self>, AppError> {
-        Ok(q.take_text(param, label)?.map(TextPrefix))
-    }
-
-    fn condition(&self, column: &'static str) -> SimpleExpr {
-        starts_with(column, self)
-    }
-
-    fn describe(&self, label: &str) -> String {
-        format!("{label} starts with \"{}\"", self.0)
-    }
-}
+use crate::list::{CategorySpec, FilterKind, FilterSpec};
+use sea_query::{Condition, SimpleExpr};
 
 /// A text value the column must equal.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TextExact(pub String);
 
-impl FilterValue for TextExact {
-    fn take(q: &mut QueryParams, param: &str, label: &str) -> Result<Option<Self>, AppError> {
-        Ok(q.take_text(param, label)?.map(TextExact))
-    }
+/// A yes/no filter value (`yes` or `no` in the URL).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct YesNo(pub bool);
 
-    fn condition(&self, column: &'static str) -> SimpleExpr {
-        equals(column, self.0.clone())
-    }
-
-    fn describe(&self, label: &str) -> String {
-        format!("{label} = \"{}\"", self.0)
-    }
-}
-
-impl FilterValue for YesNo {
-    fn take(q: &mut QueryParams, param: &str, label: &str) -> Result<Option<Self>, AppError> {
-        match q.take(param).as_deref() {
-            None => Ok(None),
-            Some("yes") => Ok(Some(YesNo(true))),
-            Some("no") => Ok(Some(YesNo(false))),
-            Some(other) => Err(AppError::BadRequest(format!("{label} must be 'yes' or 'no', not '{other}'."))),
-        }
-    }
-
-    fn condition(&self, column: &'static str) -> SimpleExpr {
-        equals(column, self.0 as i64)
-    }
-
-    fn describe(&self, label: &str) -> String {
-        format!("{label} = {}", if self.0 { "yes" } else { "no" })
-    }
-}
-
-/// An account, by id: the rows bound to it (`account=12`).
+/// An account, by id: the rows bound to it (`account_id=12`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AccountId(pub i64);
 
-impl FilterValue for AccountId {
-    fn take(q: &mut QueryParams, param: &str, label: &str) -> Result<Option<Self>, AppError> {
-        match q.take(param) {
-            None => Ok(None),
-            Some(v) => match v.parse::<i64>() {
-                Ok(id) if id > 0 => Ok(Some(AccountId(id))),
-                _ => Err(AppError::BadRequest(format!("{label} '{v}' is not an account id."))),
+/// One filter's typed value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FilterValue {
+    Code(&'static CodeInfo),
+    Prefix(TextPrefix),
+    Exact(TextExact),
+    YesNo(YesNo),
+    Account(AccountId),
+}
+
+impl FilterValue {
+    /// Takes `spec`'s parameter out of `q`, checked against its kind.
+    fn take(q: &mut QueryParams, spec: &FilterSpec) -> Result<Option<FilterValue>, AppError> {
+        let label = spec.label;
+        Ok(match spec.kind {
+            FilterKind::Code(list) => match q.take(spec.name) {
+                None => None,
+                Some(v) => Some(FilterValue::Code(
+                    list.codes
+                        .iter()
+                        .find(|c| c.code == v)
+                        .ok_or_else(|| AppError::BadRequest(format!("'{v}' is not a known {}.", list.name)))?,
+                )),
             },
-        }
+            FilterKind::Prefix => q.take_text(spec.name, label)?.map(|v| FilterValue::Prefix(TextPrefix(v))),
+            FilterKind::Exact => q.take_text(spec.name, label)?.map(|v| FilterValue::Exact(TextExact(v))),
+            FilterKind::YesNo => match q.take(spec.name).as_deref() {
+                None => None,
+                Some("yes") => Some(FilterValue::YesNo(YesNo(true))),
+                Some("no") => Some(FilterValue::YesNo(YesNo(false))),
+                Some(other) => {
+                    return Err(AppError::BadRequest(format!("{label} must be 'yes' or 'no', not '{other}'.")))
+                }
+            },
+            FilterKind::AccountId => match q.take(spec.name) {
+                None => None,
+                Some(v) => match v.parse::<i64>() {
+                    Ok(id) if id > 0 => Some(FilterValue::Account(AccountId(id))),
+                    _ => return Err(AppError::BadRequest(format!("{label} '{v}' is not an account id."))),
+                },
+            },
+        })
     }
 
-    fn condition(&self, column: &'static str) -> SimpleExpr {
-        equals(column, self.0)
+    fn condition(&self, column: crate::list::Column) -> SimpleExpr {
+        match self {
+            FilterValue::Code(info) => equals(column, info.code),
+            FilterValue::Prefix(prefix) => starts_with(column, prefix),
+            FilterValue::Exact(text) => equals(column, text.0.clone()),
+            FilterValue::YesNo(flag) => equals(column, flag.0 as i64),
+            FilterValue::Account(id) => equals(column, id.0),
+        }
     }
 
     fn describe(&self, label: &str) -> String {
-        format!("{label} = #{}", self.0)
+        match self {
+            FilterValue::Code(info) => format!("{label} = {}", info.code),
+            FilterValue::Prefix(prefix) => format!("{label} starts with \"{}\"", prefix.0),
+            FilterValue::Exact(text) => format!("{label} = \"{}\"", text.0),
+            FilterValue::YesNo(flag) => format!("{label} = {}", if flag.0 { "yes" } else { "no" }),
+            FilterValue::Account(id) => format!("{label} = #{}", id.0),
+        }
     }
 }
 
-/// Declares a category's filter struct: `field: Type = ("param", "Label", ["column", ...])`.
-/// With several columns, a row matches when any of them does (caller or callee, say).
-#[macro_export]
-macro_rules! filter_set {
-    ($(#[$meta:meta])* $name:ident { $($field:ident : $ty:ty = ($param:literal, $label:literal, [$($column:literal),+])),* $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Default, PartialEq)]
-        pub struct $name {
-            $(pub $field: Option<$ty>,)*
-        }
+/// The filters in force on a list, in the order of its form.
+#[derive(Clone, Debug, Default)]
+pub struct ListFilter(pub Vec<(&'static FilterSpec, FilterValue)>);
 
-        impl $crate::db::list::FilterSet for $name {
-            const PARAMS: &'static [&'static str] = &[$($param),*];
-
-            fn parse(q: &mut $crate::db::params::QueryParams) -> Result<Self, $crate::error::AppError> {
-                use $crate::db::filters::FilterValue;
-                Ok($name { $($field: <$ty as FilterValue>::take(q, $param, $label)?,)* })
-            }
-
-            fn conditions(&self) -> Vec<sea_query::Condition> {
-                use $crate::db::filters::FilterValue;
-                let mut all = Vec::new();
-                $(if let Some(v) = &self.$field {
-                    all.push([$($column),+].into_iter().fold(sea_query::Condition::any(), |any, c| any.add(v.condition(c))));
-                })*
-                all
-            }
-
-            fn describe(&self) -> Vec<String> {
-                use $crate::db::filters::FilterValue;
-                let mut all = Vec::new();
-                $(if let Some(v) = &self.$field { all.push(v.describe($label)); })*
-                all
+impl ListFilter {
+    /// Takes the category's filter parameters out of `q`.
+    pub fn parse(q: &mut QueryParams, spec: &'static CategorySpec) -> Result<ListFilter, AppError> {
+        let mut active = Vec::new();
+        for filter in spec.filters {
+            if let Some(value) = FilterValue::take(q, filter)? {
+                active.push((filter, value));
             }
         }
-    };
+        Ok(ListFilter(active))
+    }
+
+    /// The rows bound to one account, when the list has an account filter.
+    pub fn account(spec: &'static CategorySpec, id: i64) -> Option<ListFilter> {
+        Some(ListFilter(vec![(spec.account_filter()?, FilterValue::Account(AccountId(id)))]))
+    }
+
+    /// The SQL conditions, each with bound values; a filter on several columns matches when
+    /// any of them does (caller or callee, say).
+    pub fn conditions(&self) -> Vec<Condition> {
+        self.0
+            .iter()
+            .map(|(spec, value)| spec.columns.iter().fold(Condition::any(), |any, c| any.add(value.condition(*c))))
+            .collect()
+    }
+
+    /// "Result = FAIL_BAD_CREDENTIALS", ... for the "filters in force" line.
+    pub fn describe(&self) -> Vec<String> {
+        self.0.iter().map(|(spec, value)| value.describe(spec.label)).collect()
+    }
 }

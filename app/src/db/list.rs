@@ -1,42 +1,29 @@
 //! The generic list operations: one page, one row, and (in `csv`) every row. A category plugs
 //! in by implementing [`LogTable`]; nothing here knows any category's columns.
 
-use super::params::{ListParams, QueryParams};
-use super::query::{by_id, ListQuery, TableInfo};
+use super::filters::ListFilter;
+use super::params::{Direction, ListParams, QueryParams};
+use super::query::{by_id, ListQuery};
+use super::record::Stored;
 use super::render::RenderCtx;
 use super::AppState;
 use crate::auth::Reader;
+use crate::categories::with_log_table;
 use crate::error::AppError;
-use crate::list::{Category, CategorySpec, Cell, LogDetail, LogPage, LogRow, SortState};
+use crate::list::{Category, CategorySpec, Cell, Column, LogDetail, LogPage, LogRow, Record, SortState};
 use crate::models::UtcMillis;
-use sea_query::Condition;
-use sqlx::any::AnyRow;
 use sqlx::Row;
 
-/// A category's own filters, parsed from the query into typed values.
-pub trait FilterSet: Sized {
-    /// The query parameters it reads (the same as the category's `FilterSpec` names).
-    const PARAMS: &'static [&'static str];
-    /// Takes this category's parameters out of `q`.
-    fn parse(q: &mut QueryParams) -> Result<Self, AppError>;
-    /// The SQL conditions, each with bound values.
-    fn conditions(&self) -> Vec<Condition>;
-    /// "Result = FAIL_BAD_CREDENTIALS", ... for the "filters in force" line.
-    fn describe(&self) -> Vec<String>;
+/// Which category a [`LogTable`] shows: written by the registry in `crate::categories`.
+pub trait Listed {
+    const CATEGORY: Category;
 }
 
-/// How one category is stored and shown.
-pub trait LogTable: 'static {
-    const SPEC: &'static CategorySpec;
-    const TABLE: &'static TableInfo;
-    type Row: serde::Serialize + Send + 'static;
-    type Filter: FilterSet + Send + Sync + 'static;
+/// How one category's rows are shown. Its row type declares the columns; this adds the cells.
+pub trait LogTable: Listed + 'static {
+    const SPEC: &'static CategorySpec = Self::CATEGORY.spec();
+    type Row: Stored;
 
-    /// Reads a row selected with `TABLE.columns`, in that order.
-    fn decode(row: &AnyRow) -> Result<Self::Row, AppError>;
-    fn id(row: &Self::Row) -> i64;
-    /// When the row happened (for the account timeline).
-    fn occurred(row: &Self::Row) -> UtcMillis;
     /// The list's cells, one per column of `SPEC.columns`.
     fn cells(row: &Self::Row, ctx: &RenderCtx) -> Vec<Cell>;
     /// Hides what the appliance's policy hides (CDR numbers under MASK) from every way out:
@@ -44,11 +31,20 @@ pub trait LogTable: 'static {
     fn redact(_row: &mut Self::Row, _ctx: &RenderCtx) {}
 
     /// Decodes a row and applies [`LogTable::redact`]: how every reader gets a row.
-    fn read(row: &AnyRow, ctx: &RenderCtx) -> Result<Self::Row, AppError> {
-        let mut decoded = Self::decode(row)?;
+    fn read(row: &sqlx::any::AnyRow, ctx: &RenderCtx) -> Result<Self::Row, AppError> {
+        let mut decoded = Self::Row::decode(row)?;
         Self::redact(&mut decoded, ctx);
         Ok(decoded)
     }
+
+    /// When the row happened: its value of the spec's time column (for the account timeline).
+    fn occurred(row: &Self::Row) -> UtcMillis {
+        match row.value_of(Self::SPEC.time.name) {
+            Some(sea_query::Value::BigInt(Some(ms))) => UtcMillis(ms),
+            _ => UtcMillis(0),
+        }
+    }
+
     /// Every stored field, labelled, for the detail page: by default the list's columns; a
     /// category whose rows hold more overrides it and adds them to [`LogTable::columns_detail`].
     fn detail(row: &Self::Row, ctx: &RenderCtx) -> Vec<(String, Cell)> {
@@ -59,8 +55,8 @@ pub trait LogTable: 'static {
     fn columns_detail(row: &Self::Row, ctx: &RenderCtx) -> Vec<(String, Cell)> {
         let own = Self::detail_href(row);
         let mut fields = Vec::with_capacity(Self::SPEC.columns.len() + 1);
-        if Self::SPEC.columns[0].label != "Id" {
-            fields.push(("Id".to_owned(), Cell::text(Self::id(row).to_string())));
+        if !Self::SPEC.columns.iter().any(|c| c.column.name == Column::ID) {
+            fields.push(("Id".to_owned(), Cell::text(row.row_id().to_string())));
         }
         for (column, mut cell) in Self::SPEC.columns.iter().zip(Self::cells(row, ctx)) {
             if cell.href.as_deref() == Some(own.as_str()) {
@@ -73,83 +69,37 @@ pub trait LogTable: 'static {
 
     /// Link to the row's detail page.
     fn detail_href(row: &Self::Row) -> String {
-        format!("{}/{}", Self::SPEC.route, Self::id(row))
+        format!("{}/{}", Self::CATEGORY.route(), row.row_id())
     }
 }
 
-/// Runs `$body` with `$t` bound to the [`LogTable`] of `$category`.
-#[macro_export]
-macro_rules! with_log_table {
-    ($category:expr, $t:ident => $body:expr) => {{
-        use $crate::categories::*;
-        use $crate::list::Category as C;
-        match $category {
-            C::Accounts => {
-                type $t = accounts::Accounts;
-                $body
-            }
-            C::Security => {
-                type $t = security::SecurityEvents;
-                $body
-            }
-            C::System => {
-                type $t = system::SystemEvents;
-                $body
-            }
-            C::Audit => {
-                type $t = audit::Auditing;
-                $body
-            }
-            C::WebSessions => {
-                type $t = web_sessions::WebSessions;
-                $body
-            }
-            C::Cdr => {
-                type $t = cdr::Cdrs;
-                $body
-            }
-            C::SipSessions => {
-                type $t = sip_sessions::SipSessions;
-                $body
-            }
-            C::Registered => {
-                type $t = registered::RegisteredAccounts;
-                $body
-            }
-            C::Messages => {
-                type $t = messages::SecureMessages;
-                $body
-            }
-            C::InstallMessages => {
-                type $t = install_messages::InstallMessages;
-                $body
-            }
-            C::ActivationMessages => {
-                type $t = activation_messages::ActivationMessages;
-                $body
-            }
-        }
-    }};
-}
-
-/// A validated list request of one category.
-pub struct ListRequest<T: LogTable> {
+/// A validated list request: its parameters, filters and the query they make.
+pub struct ListRequest {
     pub params: ListParams,
-    pub filter: T::Filter,
+    pub filter: ListFilter,
     pub query: ListQuery,
-    pub ctx: RenderCtx,
 }
 
-impl<T: LogTable> ListRequest<T> {
-    /// Only a [`Reader`] may list.
-    pub async fn parse(state: &AppState, _reader: &Reader, raw_query: &str) -> Result<Self, AppError> {
-        let ctx = RenderCtx::from_settings(&state.db.settings().await?)?;
+impl ListRequest {
+    /// Parses and validates a list's URL query (`page=2&result=...`) in the zone of `ctx`.
+    pub fn from_query<T: LogTable>(raw_query: &str, ctx: &RenderCtx) -> Result<Self, AppError> {
         let mut q = QueryParams::parse(raw_query)?;
         let params = ListParams::parse(&mut q, T::SPEC, ctx.zone)?;
-        let filter = T::Filter::parse(&mut q)?;
+        let filter = ListFilter::parse(&mut q, T::SPEC)?;
         q.finish()?;
-        let query = ListQuery::new(T::TABLE, &params, filter.conditions());
-        Ok(ListRequest { params, filter, query, ctx })
+        Ok(Self::new::<T>(params, filter))
+    }
+
+    /// The newest `size` rows bound to an account, or `None` when the list has no account
+    /// filter.
+    pub fn of_account<T: LogTable>(id: i64, size: u32) -> Option<Self> {
+        let filter = ListFilter::account(T::SPEC, id)?;
+        Some(Self::new::<T>(ListParams::first(size), filter))
+    }
+
+    fn new<T: LogTable>(params: ListParams, filter: ListFilter) -> Self {
+        let query = ListQuery::new::<T::Row>(T::SPEC, &params, filter.conditions());
+        ListRequest { params, filter, query }
     }
 
     fn active_filters(&self) -> Vec<String> {
@@ -163,48 +113,65 @@ impl<T: LogTable> ListRequest<T> {
 }
 
 /// Rows of one page and the total, decoded.
-pub async fn read_page<T: LogTable>(state: &AppState, req: &ListRequest<T>) -> Result<(u64, Vec<T::Row>), AppError> {
+pub async fn read_page<T: LogTable>(
+    state: &AppState,
+    req: &ListRequest,
+    ctx: &RenderCtx,
+) -> Result<(u64, Vec<T::Row>), AppError> {
     let total: i64 = state.db.fetch_optional(&req.query.count()).await?.map(|r| r.try_get(0)).transpose()?.unwrap_or(0);
     let rows = state
         .db
         .fetch_all(&req.query.page(req.params.size.0 as u64, req.params.offset()))
         .await?
         .iter()
-        .map(|row| T::read(row, &req.ctx))
+        .map(|row| T::read(row, ctx))
         .collect::<Result<Vec<_>, _>>()?;
     Ok((total.max(0) as u64, rows))
 }
 
 async fn page_of<T: LogTable>(state: &AppState, reader: &Reader, raw_query: &str) -> Result<LogPage, AppError> {
-    let req = ListRequest::<T>::parse(state, reader, raw_query).await?;
-    let (total, rows) = read_page(state, &req).await?;
+    let ctx = RenderCtx::load(&state.db).await?;
+    let req = ListRequest::from_query::<T>(raw_query, &ctx)?;
+    let (total, rows) = read_page::<T>(state, &req, &ctx).await?;
     Ok(LogPage {
-        rows: rows.iter().map(|r| LogRow { id: T::id(r), cells: T::cells(r, &req.ctx) }).collect(),
+        rows: rows.iter().map(|r| LogRow { id: r.row_id(), cells: T::cells(r, &ctx) }).collect(),
         total,
         page: req.params.page.0,
         page_size: req.params.size.0,
         sort: match (req.params.sort.key, req.params.sort.direction) {
-            (None, super::params::Direction::Descending) => None,
+            (None, Direction::Descending) => None,
             (key, dir) => Some(SortState {
-                key: key.or(T::SPEC.columns[0].sort_key).unwrap_or_default().to_owned(),
-                descending: dir == super::params::Direction::Descending,
+                key: key.or(T::SPEC.default_sort_key()).unwrap_or_default().to_owned(),
+                descending: dir == Direction::Descending,
             }),
         },
         active_filters: req.active_filters(),
-        time_zone: req.ctx.zone.name().to_owned(),
+        time_zone: ctx.zone.name().to_owned(),
         may_export: crate::auth::Exporter::of(reader.caller().clone()).is_ok(),
     })
 }
 
+/// One row of `T` by id, as every reader gets it.
+pub async fn row_of<T: LogTable>(state: &AppState, id: i64, ctx: &RenderCtx) -> Result<Option<T::Row>, AppError> {
+    match state.db.fetch_optional(&by_id::<T::Row>(id)).await? {
+        Some(row) => Ok(Some(T::read(&row, ctx)?)),
+        None => Ok(None),
+    }
+}
+
 async fn detail_of<T: LogTable>(state: &AppState, id: i64) -> Result<LogDetail, AppError> {
-    let ctx = RenderCtx::from_settings(&state.db.settings().await?)?;
-    let row = state
-        .db
-        .fetch_optional(&by_id(T::TABLE, id))
+    let ctx = RenderCtx::load(&state.db).await?;
+    let row = row_of::<T>(state, id, &ctx)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("There is no {} row with id {id}.", T::SPEC.title)))?;
-    let row = T::read(&row, &ctx)?;
     Ok(LogDetail { fields: T::detail(&row, &ctx), time_zone: ctx.zone.name().to_owned() })
+}
+
+async fn items_of<T: LogTable>(state: &AppState, raw_query: &str) -> Result<serde_json::Value, AppError> {
+    let ctx = RenderCtx::load(&state.db).await?;
+    let req = ListRequest::from_query::<T>(raw_query, &ctx)?;
+    let (total, items) = read_page::<T>(state, &req, &ctx).await?;
+    Ok(serde_json::json!({ "total": total, "items": items }))
 }
 
 pub async fn fetch_page(
@@ -213,7 +180,7 @@ pub async fn fetch_page(
     category: Category,
     raw_query: &str,
 ) -> Result<LogPage, AppError> {
-    crate::with_log_table!(category, T => page_of::<T>(state, reader, raw_query).await)
+    with_log_table!(category, T => page_of::<T>(state, reader, raw_query).await)
 }
 
 pub async fn fetch_detail(
@@ -222,43 +189,15 @@ pub async fn fetch_detail(
     category: Category,
     id: i64,
 ) -> Result<LogDetail, AppError> {
-    crate::with_log_table!(category, T => detail_of::<T>(state, id).await)
+    with_log_table!(category, T => detail_of::<T>(state, id).await)
 }
 
-/// Decoding helpers for the categories.
-pub fn text(row: &AnyRow, i: usize) -> Result<String, AppError> {
-    Ok(row.try_get::<Option<String>, _>(i)?.unwrap_or_default())
-}
-
-pub fn millis(row: &AnyRow, i: usize) -> Result<UtcMillis, AppError> {
-    Ok(UtcMillis(row.try_get(i)?))
-}
-
-pub fn opt_millis(row: &AnyRow, i: usize) -> Result<Option<UtcMillis>, AppError> {
-    Ok(row.try_get::<Option<i64>, _>(i)?.map(UtcMillis))
-}
-
-pub fn opt_id(row: &AnyRow, i: usize) -> Result<Option<i64>, AppError> {
-    Ok(row.try_get::<Option<i64>, _>(i)?)
-}
-
-/// A 0/1 flag (SQLite has no boolean type).
-pub fn flag(row: &AnyRow, i: usize) -> Result<bool, AppError> {
-    Ok(row.try_get::<i64, _>(i)? != 0)
-}
-
-pub fn opt_code<C: std::str::FromStr<Err = crate::codes::UnknownCode>>(
-    row: &AnyRow,
-    i: usize,
-) -> Result<Option<C>, AppError> {
-    match row.try_get::<Option<String>, _>(i)? {
-        None => Ok(None),
-        Some(raw) if raw.is_empty() => Ok(None),
-        Some(raw) => raw.parse().map(Some).map_err(|e| AppError::internal("stored code", e)),
-    }
-}
-
-pub fn code<C: std::str::FromStr<Err = crate::codes::UnknownCode>>(row: &AnyRow, i: usize) -> Result<C, AppError> {
-    let raw: String = row.try_get(i)?;
-    raw.parse().map_err(|e| AppError::internal("stored code", e))
+/// One page of the JSON API: `{ "total": n, "items": [...] }`, the items as stored (redacted).
+pub async fn fetch_items(
+    state: &AppState,
+    _reader: &Reader,
+    category: Category,
+    raw_query: &str,
+) -> Result<serde_json::Value, AppError> {
+    with_log_table!(category, T => items_of::<T>(state, raw_query).await)
 }

@@ -6,6 +6,7 @@ pub mod filters;
 pub mod list;
 pub mod params;
 pub mod query;
+pub mod record;
 pub mod render;
 
 use crate::codes::{MaskingPolicy, RetentionPeriod};
@@ -32,6 +33,17 @@ impl Backend {
             Some(Backend::Postgres)
         } else {
             None
+        }
+    }
+
+    /// How a write transaction starts. SQLite's default (DEFERRED) takes the write lock only
+    /// at the first write, and a transaction that read first then fails at once with "database
+    /// is locked" when another writer got in between (the busy timeout does not apply to that
+    /// upgrade); IMMEDIATE takes the lock at BEGIN, waiting for it up to the busy timeout.
+    fn begin_statement(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
         }
     }
 
@@ -63,9 +75,10 @@ impl Db {
         Ok(sqlx::query_with(&sql, values).execute(&self.pool).await?.rows_affected())
     }
 
-    /// Starts a transaction: statements run through it are written together or not at all.
+    /// Starts a write transaction: statements run through it are written together or not at
+    /// all. It holds the database's write lock from the start (see [`Backend`]).
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        Ok(Tx { inner: self.pool.begin().await?, backend: self.backend })
+        Ok(Tx { inner: self.pool.begin_with(self.backend.begin_statement()).await?, backend: self.backend })
     }
 
     pub async fn fetch_optional<S: SqlxBinder>(&self, statement: &S) -> Result<Option<AnyRow>, sqlx::Error> {
@@ -102,9 +115,19 @@ pub struct Tx {
 }
 
 impl Tx {
+    pub async fn fetch_all<S: SqlxBinder>(&mut self, statement: &S) -> Result<Vec<AnyRow>, sqlx::Error> {
+        let (sql, values) = self.backend.build(statement);
+        sqlx::query_with(&sql, values).fetch_all(&mut *self.inner).await
+    }
+
     pub async fn execute<S: SqlxBinder>(&mut self, statement: &S) -> Result<u64, sqlx::Error> {
         let (sql, values) = self.backend.build(statement);
         Ok(sqlx::query_with(&sql, values).execute(&mut *self.inner).await?.rows_affected())
+    }
+
+    /// Inserts one row of a log (its id is the database's).
+    pub async fn insert<R: record::Stored>(&mut self, row: &R) -> Result<(), sqlx::Error> {
+        self.execute(&record::insert(std::slice::from_ref(row), false)).await.map(|_| ())
     }
 
     pub async fn commit(self) -> Result<(), sqlx::Error> {

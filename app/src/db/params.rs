@@ -2,13 +2,11 @@
 //! checked here: an unknown parameter, a malformed page, size, sort, code or date is a
 //! [`AppError::BadRequest`] naming what is wrong, never a silently ignored filter.
 
-use crate::codes::UnknownCode;
 use crate::error::AppError;
 use crate::list::{param, CategorySpec, DEFAULT_PAGE_SIZE, PAGE_SIZES};
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 use std::collections::BTreeMap;
-use std::str::FromStr;
 
 /// Longest text accepted in a text filter.
 const MAX_TEXT: usize = 200;
@@ -49,11 +47,6 @@ impl QueryParams {
             }
             other => Ok(other),
         }
-    }
-
-    /// One code of a closed set, e.g. `result=FAIL_BAD_CREDENTIALS`.
-    pub fn take_code<C: FromStr<Err = UnknownCode>>(&mut self, key: &str) -> Result<Option<C>, AppError> {
-        self.take(key).map(|v| v.parse::<C>().map_err(|e| AppError::BadRequest(format!("{e}.")))).transpose()
     }
 
     /// Refuses whatever no parser took.
@@ -169,6 +162,18 @@ impl ListParams {
         Ok(ListParams { page, size, sort: Sort { key, direction }, range: TimeRange { from, until }, text, range_text })
     }
 
+    /// The first page of `size` rows, newest first, over all time.
+    pub fn first(size: u32) -> Self {
+        ListParams {
+            page: PageNumber(1),
+            size: PageSize(size),
+            sort: Sort { key: None, direction: Direction::Descending },
+            range: TimeRange::default(),
+            text: None,
+            range_text: Vec::new(),
+        }
+    }
+
     pub fn offset(&self) -> u64 {
         (self.page.0 as u64 - 1) * self.size.0 as u64
     }
@@ -213,6 +218,7 @@ fn parse_instant(v: &str, zone: Tz, label: &str, bound: Bound) -> Result<i64, Ap
 mod tests {
     use super::*;
     use crate::categories::web_sessions::SPEC;
+
 
     fn parse(raw: &str) -> Result<ListParams, AppError> {
         let mut q = QueryParams::parse(raw)?;

@@ -7,32 +7,19 @@
 //! rows), and the outer query reads only those rows.
 
 use super::params::{Direction, ListParams, TextPrefix};
+use crate::list::{CategorySpec, Column, Record};
 use sea_query::{Alias, Condition, Expr, LikeExpr, Order, Query, SelectStatement, SimpleExpr};
 
-/// Where a category's rows live.
-#[derive(Debug)]
-pub struct TableInfo {
-    pub table: &'static str,
-    /// The column the list is ordered by by default (newest first).
-    pub time_column: &'static str,
-    /// The columns read for a row, in the order the category decodes them.
-    pub columns: &'static [&'static str],
-    /// The columns the free-text search looks in.
-    pub text_columns: &'static [&'static str],
-    /// Sort key (from the category's column specs) to column.
-    pub sorts: &'static [(&'static str, &'static str)],
-}
-
 /// Equality with a code or other exact value.
-pub fn equals(column: &'static str, value: impl Into<sea_query::Value>) -> SimpleExpr {
-    Expr::col(Alias::new(column)).eq(value.into())
+pub fn equals(column: Column, value: impl Into<sea_query::Value>) -> SimpleExpr {
+    Expr::col(column).eq(value.into())
 }
 
 /// `column` starts with the prefix. Written as a range so that it uses the column's index in
 /// every database (a `LIKE 'x%'` does not, under most collations).
-pub fn starts_with(column: &'static str, prefix: &TextPrefix) -> SimpleExpr {
+pub fn starts_with(column: Column, prefix: &TextPrefix) -> SimpleExpr {
     let upper = format!("{}\u{10FFFF}", prefix.0);
-    Expr::col(Alias::new(column)).gte(prefix.0.clone()).and(Expr::col(Alias::new(column)).lt(upper))
+    Expr::col(column).gte(prefix.0.clone()).and(Expr::col(column).lt(upper))
 }
 
 /// `%text%` with LIKE's wildcards in the text escaped.
@@ -52,29 +39,30 @@ fn contains_pattern(text: &str) -> LikeExpr {
 /// The filtered, ordered query of one list.
 #[derive(Debug)]
 pub struct ListQuery {
-    table: &'static TableInfo,
+    /// The table or view the rows are read from.
+    source: &'static str,
+    columns: &'static [Column],
     condition: Condition,
-    order: Vec<(&'static str, Order)>,
+    order: Vec<(Column, Order)>,
 }
 
 impl ListQuery {
-    pub fn new(table: &'static TableInfo, params: &ListParams, filters: Vec<Condition>) -> ListQuery {
+    pub fn new<R: Record>(spec: &CategorySpec, params: &ListParams, filters: Vec<Condition>) -> ListQuery {
         let mut condition = Condition::all();
-        let time = || Expr::col(Alias::new(table.time_column));
         if let Some(from) = params.range.from {
-            condition = condition.add(time().gte(from));
+            condition = condition.add(Expr::col(spec.time).gte(from));
         }
         if let Some(until) = params.range.until {
-            condition = condition.add(time().lt(until));
+            condition = condition.add(Expr::col(spec.time).lt(until));
         }
         for f in filters {
             condition = condition.add(f);
         }
         if let Some(text) = &params.text {
-            let any = table
-                .text_columns
+            let any = R::COLUMNS
                 .iter()
-                .fold(Condition::any(), |any, c| any.add(Expr::col(Alias::new(*c)).like(contains_pattern(&text.0))));
+                .filter(|c| c.searched)
+                .fold(Condition::any(), |any, c| any.add(Expr::col(*c).like(contains_pattern(&text.0))));
             condition = condition.add(any);
         }
         let dir = match params.sort.direction {
@@ -84,15 +72,14 @@ impl ListQuery {
         // Ties are broken by time, then id, so that pages never overlap and each order
         // matches an index of (column, time) exactly.
         let mut order = Vec::with_capacity(3);
-        if let Some(key) = params.sort.key {
-            let column = table.sorts.iter().find(|(k, _)| *k == key).map(|(_, c)| *c).unwrap_or(table.time_column);
-            if column != table.time_column {
+        if let Some(column) = params.sort.key.and_then(|key| spec.sort_column(key)) {
+            if column != spec.time {
                 order.push((column, dir.clone()));
             }
         }
-        order.push((table.time_column, dir.clone()));
-        order.push(("id", dir));
-        ListQuery { table, condition, order }
+        order.push((spec.time, dir.clone()));
+        order.push((id_column::<R>(), dir));
+        ListQuery { source: R::SOURCE, columns: R::COLUMNS, condition, order }
     }
 
     /// Adds the filter's WHERE clause, if there is one.
@@ -105,30 +92,30 @@ impl ListQuery {
 
     fn ordered(&self, mut s: SelectStatement) -> SelectStatement {
         for (column, dir) in &self.order {
-            s.order_by(Alias::new(*column), dir.clone());
+            s.order_by(*column, dir.clone());
         }
         s
     }
 
     /// `SELECT COUNT(*)` of the matching rows.
     pub fn count(&self) -> SelectStatement {
-        self.filtered(Query::select().expr(Expr::cust("COUNT(*)")).from(Alias::new(self.table.table)).to_owned())
+        self.filtered(Query::select().expr(Expr::cust("COUNT(*)")).from(Alias::new(self.source)).to_owned())
     }
 
     /// One page of rows, by deferred join.
     pub fn page(&self, limit: u64, offset: u64) -> SelectStatement {
         let ids = self
             .ordered(
-                self.filtered(Query::select().column(Alias::new("id")).from(Alias::new(self.table.table)).to_owned()),
+                self.filtered(Query::select().column(self.columns[0]).from(Alias::new(self.source)).to_owned()),
             )
             .limit(limit)
             .offset(offset)
             .to_owned();
         self.ordered(
             Query::select()
-                .columns(self.table.columns.iter().map(|c| Alias::new(*c)))
-                .from(Alias::new(self.table.table))
-                .and_where(Expr::col(Alias::new("id")).in_subquery(ids))
+                .columns(self.columns.iter().copied())
+                .from(Alias::new(self.source))
+                .and_where(Expr::col(self.columns[0]).in_subquery(ids))
                 .to_owned(),
         )
     }
@@ -138,19 +125,24 @@ impl ListQuery {
         self.ordered(
             self.filtered(
                 Query::select()
-                    .columns(self.table.columns.iter().map(|c| Alias::new(*c)))
-                    .from(Alias::new(self.table.table))
+                    .columns(self.columns.iter().copied())
+                    .from(Alias::new(self.source))
                     .to_owned(),
             ),
         )
     }
 }
 
+/// The primary key of `R`'s rows.
+fn id_column<R: Record>() -> Column {
+    R::COLUMNS[0]
+}
+
 /// One row by id.
-pub fn by_id(table: &'static TableInfo, id: i64) -> SelectStatement {
+pub fn by_id<R: Record>(id: i64) -> SelectStatement {
     Query::select()
-        .columns(table.columns.iter().map(|c| Alias::new(*c)))
-        .from(Alias::new(table.table))
-        .and_where(Expr::col(Alias::new("id")).eq(id))
+        .columns(R::COLUMNS.iter().copied())
+        .from(Alias::new(R::SOURCE))
+        .and_where(Expr::col(id_column::<R>()).eq(id))
         .to_owned()
 }

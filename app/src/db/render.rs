@@ -1,6 +1,6 @@
 //! How stored values are shown: times in the appliance's zone, durations as h:mm:ss.
 
-use crate::codes::MaskingPolicy;
+use crate::codes::{MaskingPolicy, MessageType};
 use crate::error::AppError;
 use crate::models::{Settings, UtcMillis};
 use chrono::TimeZone;
@@ -17,6 +17,23 @@ impl RenderCtx {
     pub fn from_settings(settings: &Settings) -> Result<RenderCtx, AppError> {
         let zone = settings.time_zone.parse::<Tz>().map_err(|e| AppError::internal("settings: time zone", e))?;
         Ok(RenderCtx { zone, masking: settings.cdr_masking })
+    }
+
+    /// The context of the appliance's current settings: read once per request.
+    pub async fn load(db: &super::Db) -> Result<RenderCtx, AppError> {
+        RenderCtx::from_settings(&db.settings().await?)
+    }
+
+    /// UTC, nothing masked: the settings of a new appliance.
+    pub fn utc() -> RenderCtx {
+        RenderCtx { zone: chrono_tz::UTC, masking: MaskingPolicy::None }
+    }
+
+    /// An SMS goes to the account's phone number: masked as in its CDRs.
+    pub fn mask_recipient(&self, recipient: &mut String, message_type: MessageType) {
+        if message_type == MessageType::Sms {
+            self.mask(recipient);
+        }
     }
 
     /// Masks a phone number in place when the policy says so.

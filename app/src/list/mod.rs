@@ -1,75 +1,20 @@
 //! The generic list machinery shared by every log category: what a category declares
-//! ([`CategorySpec`]), what a page of it looks like on the wire ([`LogPage`]), and the server
-//! functions that fetch one. Each category module declares only its columns, filters and
-//! links; parsing, SQL, paging, sorting and CSV are written once (see `crate::db`).
+//! ([`CategorySpec`]: its columns and filters, each naming a [`Column`] of its [`Record`]),
+//! what a page of it looks like on the wire ([`LogPage`]), and the server functions that fetch
+//! one. The categories themselves are registered in `crate::categories`; parsing, SQL,
+//! paging, sorting and CSV are written once (see `crate::db`).
 
-use crate::codes::CodeInfo;
+use crate::codes::{CodeInfo, CodeList};
 use serde::{Deserialize, Serialize};
 
 pub mod api;
+mod record;
+pub(crate) mod registry;
 
-/// The log categories, by their URL slug.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Category {
-    /// The VoIP accounts: not a log, but listed with the same machinery.
-    Accounts,
-    Security,
-    System,
-    Audit,
-    WebSessions,
-    Cdr,
-    SipSessions,
-    Registered,
-    Messages,
-    InstallMessages,
-    ActivationMessages,
-}
+pub use crate::categories::Category;
+pub use record::{Column, ColumnKind, ColumnType, Record};
 
 impl Category {
-    /// Every list, the accounts first.
-    pub const ALL: &'static [Category] = &[
-        Category::Accounts,
-        Category::Security,
-        Category::System,
-        Category::Audit,
-        Category::WebSessions,
-        Category::Cdr,
-        Category::SipSessions,
-        Category::Registered,
-        Category::Messages,
-        Category::InstallMessages,
-        Category::ActivationMessages,
-    ];
-
-    /// The logs, in the order of the LOGGING menu: every list but the accounts directory.
-    pub const LOGS: &'static [Category] = match Self::ALL.split_first() {
-        Some((_accounts, logs)) => logs,
-        None => &[],
-    };
-
-    pub fn spec(self) -> &'static CategorySpec {
-        use crate::categories::*;
-        match self {
-            Category::Accounts => &accounts::SPEC,
-            Category::Security => &security::SPEC,
-            Category::System => &system::SPEC,
-            Category::Audit => &audit::SPEC,
-            Category::WebSessions => &web_sessions::SPEC,
-            Category::Cdr => &cdr::SPEC,
-            Category::SipSessions => &sip_sessions::SPEC,
-            Category::Registered => &registered::SPEC,
-            Category::Messages => &messages::SPEC,
-            Category::InstallMessages => &install_messages::SPEC,
-            Category::ActivationMessages => &activation_messages::SPEC,
-        }
-    }
-
-    /// The slug used in the API and CSV URLs, e.g. `web-sessions`.
-    pub fn slug(self) -> &'static str {
-        self.spec().slug
-    }
-
     pub fn from_slug(slug: &str) -> Option<Category> {
         Self::ALL.iter().copied().find(|c| c.slug() == slug)
     }
@@ -78,59 +23,121 @@ impl Category {
     pub fn log_from_slug(slug: &str) -> Option<Category> {
         Self::LOGS.iter().copied().find(|c| c.slug() == slug)
     }
+
+    /// The logs an account's rows appear in: those with an account filter.
+    pub fn of_accounts() -> impl Iterator<Item = Category> {
+        Self::LOGS.iter().copied().filter(|c| c.spec().account_filter().is_some())
+    }
 }
 
 /// Everything the UI needs to know about a category, as static data.
 #[derive(Debug)]
 pub struct CategorySpec {
-    pub category: Category,
     /// The menu link and page title, e.g. "Web Sessions".
     pub title: &'static str,
-    pub slug: &'static str,
-    /// Route of the list, e.g. `/logs/web-sessions`; a row's detail is `<route>/<id>`.
-    pub route: &'static str,
     /// One line on what the list shows.
     pub summary: &'static str,
+    /// The column the list is ordered by when no sort is chosen (newest first), and that the
+    /// time range filters.
+    pub time: Column,
     pub columns: &'static [ColumnSpec],
+    /// The filter form's controls, in order.
     pub filters: &'static [FilterSpec],
-    /// Code sets explained in the legend under the list.
-    pub legends: &'static [Legend],
 }
 
+impl CategorySpec {
+    /// The sort key of the default order, when a column shows it.
+    pub fn default_sort_key(&self) -> Option<&'static str> {
+        self.columns.iter().find(|c| c.column == self.time).and_then(|c| c.sort_key)
+    }
+
+    /// The stored column a sort key orders by.
+    pub fn sort_column(&self, key: &str) -> Option<Column> {
+        self.columns.iter().find(|c| c.sort_key == Some(key)).map(|c| c.column)
+    }
+
+    /// The filter of the rows bound to one account, if this list has one.
+    pub fn account_filter(&self) -> Option<&'static FilterSpec> {
+        self.filters.iter().find(|f| matches!(f.kind, FilterKind::AccountId))
+    }
+
+    /// The code sets the list shows, each explained in the legend under it.
+    pub fn legends(&self) -> impl Iterator<Item = (&'static str, &'static CodeList)> + '_ {
+        self.columns.iter().filter_map(|c| match c.column.kind {
+            ColumnKind::Code(list) => Some((c.label, list)),
+            _ => None,
+        })
+    }
+}
+
+/// One column of the list: its header and the stored column it shows (and sorts by).
 #[derive(Debug)]
 pub struct ColumnSpec {
     /// The `<th>` text and the CSV header.
     pub label: &'static str,
+    pub column: Column,
     /// The `sort=` key; `None` when the column is not sortable.
     pub sort_key: Option<&'static str>,
 }
 
+impl ColumnSpec {
+    pub const fn new(label: &'static str, column: Column) -> ColumnSpec {
+        ColumnSpec { label, column, sort_key: None }
+    }
+
+    /// Sortable, with this `sort=` key.
+    pub const fn sorted_as(self, key: &'static str) -> ColumnSpec {
+        ColumnSpec { sort_key: Some(key), ..self }
+    }
+}
+
+/// One control of the filter form and the columns it matches (any of them, for several).
 #[derive(Debug)]
 pub struct FilterSpec {
     /// The query parameter.
     pub name: &'static str,
     pub label: &'static str,
     pub kind: FilterKind,
+    pub columns: &'static [Column],
+}
+
+impl FilterSpec {
+    /// The filter a column's kind implies: its codes, yes/no, or a text prefix.
+    pub const fn on(name: &'static str, label: &'static str, columns: &'static [Column]) -> FilterSpec {
+        let kind = match columns[0].kind {
+            ColumnKind::Code(list) => FilterKind::Code(list),
+            ColumnKind::Flag => FilterKind::YesNo,
+            ColumnKind::Text => FilterKind::Prefix,
+            ColumnKind::Integer | ColumnKind::Time => panic!("no filter follows from this column's kind"),
+        };
+        FilterSpec { name, label, kind, columns }
+    }
+
+    /// Text equal to the column (ids that must not match by prefix, like call ids).
+    pub const fn exact(name: &'static str, label: &'static str, columns: &'static [Column]) -> FilterSpec {
+        assert!(matches!(columns[0].kind, ColumnKind::Text), "an exact filter is on text");
+        FilterSpec { name, label, kind: FilterKind::Exact, columns }
+    }
+
+    /// The rows bound to an account, by its id in any of `columns`.
+    pub const fn account(columns: &'static [Column]) -> FilterSpec {
+        assert!(matches!(columns[0].kind, ColumnKind::Integer), "an account is referred to by id");
+        FilterSpec { name: "account_id", label: "Account #", kind: FilterKind::AccountId, columns }
+    }
 }
 
 #[derive(Debug)]
 pub enum FilterKind {
     /// One of a closed set of codes: a `<select>`.
-    Code(&'static [CodeInfo]),
+    Code(&'static CodeList),
     /// Text that the column starts with (an exact value is also a prefix).
     Prefix,
     /// A yes/no flag: a `<select>` of Yes and No.
     YesNo,
-    /// Text equal to the column (ids that must not match by prefix, like call ids).
+    /// Text equal to the column.
     Exact,
     /// An account's id: the rows bound to that account.
     AccountId,
-}
-
-#[derive(Debug)]
-pub struct Legend {
-    pub title: &'static str,
-    pub codes: &'static [CodeInfo],
 }
 
 /// The query parameters every list understands, besides its category filters.

@@ -4,7 +4,7 @@
 use super::settings::{code_options, outcome};
 use crate::codes::Role;
 use crate::console_users::{
-    list_console_users, AddConsoleUser, ChangeConsoleUser, ConsoleUser, ConsoleUsersPage as Data,
+    list_console_users, AddConsoleUser, ChangeConsoleUser, ConsoleUser, ConsoleUsersList as Data,
 };
 use leptos::prelude::*;
 

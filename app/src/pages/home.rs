@@ -21,7 +21,7 @@ pub fn Home() -> impl IntoView {
                         view! {
                             <li class="card">
                                 <h2>
-                                    <a href=spec.route>{spec.title}</a>
+                                    <a href=c.route()>{spec.title}</a>
                                 </h2>
                                 <p>{spec.summary}</p>
                             </li>

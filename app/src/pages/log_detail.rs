@@ -11,13 +11,13 @@ pub fn LogDetailPage() -> impl IntoView {
     let params = use_params_map();
     let category = move || params.read().get("category").and_then(|s| Category::log_from_slug(&s));
     move || match category() {
-        Some(category) => view! { <LogDetail category/> }.into_any(),
+        Some(category) => view! { <RowDetail category/> }.into_any(),
         None => view! { <super::shell::NotFound/> }.into_any(),
     }
 }
 
 #[component]
-fn LogDetail(category: Category) -> impl IntoView {
+fn RowDetail(category: Category) -> impl IntoView {
     let spec = category.spec();
     let params = use_params_map();
     let detail =
@@ -26,7 +26,7 @@ fn LogDetail(category: Category) -> impl IntoView {
         <leptos_meta::Title text=spec.title/>
         <section class="page">
             <p class="crumbs">
-                <a href=spec.route>{format!("← {}", spec.title)}</a>
+                <a href=category.route()>{format!("← {}", spec.title)}</a>
             </p>
             <h1>{format!("{} entry", spec.title)}</h1>
             <Transition fallback=|| view! { <p class="status" role="status">"Loading…"</p> }>

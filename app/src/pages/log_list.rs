@@ -4,7 +4,7 @@
 
 use super::url::with_params;
 use crate::list::api::fetch_log_page;
-use crate::list::{param, Category, CategorySpec, Cell, FilterKind, LogPage, PAGE_SIZES};
+use crate::list::{param, Category, Cell, FilterKind, LogPage, PAGE_SIZES};
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
@@ -34,18 +34,18 @@ pub fn LogList(category: Category) -> impl IntoView {
                 <h1>{spec.title}</h1>
                 <p class="lead">{spec.summary}</p>
             </header>
-            <FilterForm spec query/>
+            <FilterForm category query/>
             <Transition fallback=|| view! { <p class="status" role="status">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Ok(p) => view! { <LogTable spec page=p query refresh/> }.into_any(),
+                        Ok(p) => view! { <ListTable category page=p query refresh/> }.into_any(),
                         Err(e) => {
                             view! {
                                 <div class="error" role="alert">
                                     <strong>"This list cannot be shown. "</strong>
                                     {e.to_string()}
                                     " "
-                                    <a href=spec.route>"Show the unfiltered list"</a>
+                                    <a href=category.route()>"Show the unfiltered list"</a>
                                 </div>
                             }
                                 .into_any()
@@ -53,7 +53,7 @@ pub fn LogList(category: Category) -> impl IntoView {
                     }
                 })}
             </Transition>
-            <Legends spec/>
+            <Legends category/>
         </section>
     }
 }
@@ -61,7 +61,8 @@ pub fn LogList(category: Category) -> impl IntoView {
 /// The GET form of the time range, free text and the category's filters. It works without
 /// JavaScript; with it, the router turns the submit into a client-side navigation.
 #[component]
-fn FilterForm(spec: &'static CategorySpec, query: Memo<ParamsMap>) -> impl IntoView {
+fn FilterForm(category: Category, query: Memo<ParamsMap>) -> impl IntoView {
+    let (spec, route) = (category.spec(), category.route());
     let value = move |name: &'static str| move || query.read().get(name).unwrap_or_default();
     // Keep the sort and page size; a new filter starts at page 1.
     let kept = move || {
@@ -71,7 +72,7 @@ fn FilterForm(spec: &'static CategorySpec, query: Memo<ParamsMap>) -> impl IntoV
             .collect_view()
     };
     view! {
-        <Form method="GET" action=spec.route>
+        <Form method="GET" action=route>
             <fieldset class="filters">
                 <legend>"Filter"</legend>
                 <Field label="From" name=param::FROM>
@@ -89,11 +90,12 @@ fn FilterForm(spec: &'static CategorySpec, query: Memo<ParamsMap>) -> impl IntoV
                     .map(|f| {
                         let current = value(f.name);
                         let control = match f.kind {
-                            FilterKind::Code(codes) => {
+                            FilterKind::Code(list) => {
                                 view! {
                                     <select id=field_id(f.name) name=f.name prop:value=current>
                                         <option value="">"Any"</option>
-                                        {codes
+                                        {list
+                                            .codes
                                             .iter()
                                             .map(|c| {
                                                 view! {
@@ -133,7 +135,7 @@ fn FilterForm(spec: &'static CategorySpec, query: Memo<ParamsMap>) -> impl IntoV
                 {kept}
                 <div class="filter-actions">
                     <button type="submit">"Apply"</button>
-                    <a href=spec.route>"Clear"</a>
+                    <a href=route>"Clear"</a>
                 </div>
             </fieldset>
         </Form>
@@ -141,17 +143,18 @@ fn FilterForm(spec: &'static CategorySpec, query: Memo<ParamsMap>) -> impl IntoV
 }
 
 #[component]
-fn LogTable(
-    spec: &'static CategorySpec,
+fn ListTable(
+    category: Category,
     page: LogPage,
     query: Memo<ParamsMap>,
     refresh: Callback<()>,
 ) -> impl IntoView {
-    let route = spec.route;
+    let (spec, route) = (category.spec(), category.route());
+    let default_sort = spec.default_sort_key();
     let csv_href = move || {
         let mut q = query.get();
         q.remove(param::PAGE);
-        format!("/api/v1/{}.csv{}", spec.slug, q.to_query_string())
+        format!("/api/v1/{}.csv{}", category.slug(), q.to_query_string())
     };
     let count = page.total;
     let summary = format!(
@@ -185,7 +188,7 @@ fn LogTable(
                         {spec
                             .columns
                             .iter()
-                            .map(|c| view! { <SortHeader label=c.label sort_key=c.sort_key route query sort=page.sort.clone()/> })
+                            .map(|c| view! { <SortHeader label=c.label sort_key=c.sort_key default_sort route query sort=page.sort.clone()/> })
                             .collect_view()}
                     </tr>
                 </thead>
@@ -236,6 +239,8 @@ fn Field(label: &'static str, name: &'static str, children: Children) -> impl In
 fn SortHeader(
     label: &'static str,
     sort_key: Option<&'static str>,
+    /// The key of the column the list is in when no sort is chosen (newest first), if shown.
+    default_sort: Option<&'static str>,
     route: &'static str,
     query: Memo<ParamsMap>,
     sort: Option<crate::list::SortState>,
@@ -243,10 +248,10 @@ fn SortHeader(
     let Some(key) = sort_key else {
         return view! { <th scope="col">{label}</th> }.into_any();
     };
-    // With no explicit sort the list is newest first, i.e. the first (time) column descending.
+    // With no explicit sort the list is newest first: its time column descending.
     let state = match &sort {
         Some(s) if s.key == key => Some(s.descending),
-        None if label_is_default(key) => Some(true),
+        None if default_sort == Some(key) => Some(true),
         _ => None,
     };
     let next_dir = if state == Some(true) { "asc" } else { "desc" };
@@ -268,11 +273,6 @@ fn SortHeader(
         </th>
     }
     .into_any()
-}
-
-/// Every category's first column is its time, and its sort key is named so.
-fn label_is_default(key: &str) -> bool {
-    key == "timestamp"
 }
 
 #[component]
@@ -376,18 +376,18 @@ fn submit_parent_form(ev: leptos::ev::Event) {
 
 /// The meaning of every code the list shows.
 #[component]
-fn Legends(spec: &'static CategorySpec) -> impl IntoView {
+fn Legends(category: Category) -> impl IntoView {
     view! {
         <section class="legend" aria-label="Legend">
-            {spec
-                .legends
-                .iter()
-                .map(|l| {
+            {category
+                .spec()
+                .legends()
+                .map(|(title, list)| {
                     view! {
                         <details>
-                            <summary>{format!("What each {} means", l.title)}</summary>
+                            <summary>{format!("What each {title} means")}</summary>
                             <dl>
-                                {l
+                                {list
                                     .codes
                                     .iter()
                                     .map(|c| view! { <dt>{c.label}</dt><dd>{c.meaning}</dd> })

@@ -2,7 +2,7 @@
 //! A non-admin who opens it gets the server's refusal (403), not a form.
 
 use crate::codes::{CodeSet, MaskingPolicy, RetentionPeriod};
-use crate::settings::{fetch_settings, SettingsPage as Data, UpdateSettings, MAX_RETENTION_COUNT};
+use crate::settings::{fetch_settings, SettingsForm as Data, UpdateSettings, MAX_RETENTION_COUNT};
 use leptos::prelude::*;
 
 /// `<option>`s of a code set, its code as value and text, its meaning as tooltip.

@@ -83,16 +83,15 @@ fn Menu(me: SignedIn) -> impl IntoView {
                 {Category::LOGS
                     .iter()
                     .map(|c| {
-                        let spec = c.spec();
+                        let route = c.route();
                         let current = move || {
                             let path = location.pathname.get();
-                            (path == spec.route || path.starts_with(&format!("{}/", spec.route)))
-                                .then_some("page")
+                            (path == route || path.starts_with(&format!("{route}/"))).then_some("page")
                         };
                         view! {
                             <li>
-                                <a href=spec.route aria-current=current>
-                                    {spec.title}
+                                <a href=route aria-current=current>
+                                    {c.spec().title}
                                 </a>
                             </li>
                         }

@@ -1,31 +1,38 @@
-//! Batched multi-row inserts in transactions: the fast way to load many rows into any of
-//! the databases, with every value bound.
+//! Batched multi-row inserts in transactions: the fast way to load many rows of one record
+//! kind into any of the databases, with every value bound. The columns come from the record's
+//! declaration.
 
+use app::db::record::{insert, Stored};
 use app::db::Db;
-use sea_query::{Alias, InsertStatement, Query, SimpleExpr};
+use sea_query::InsertStatement;
 
 /// Rows per INSERT statement (SQLite allows 32766 bound values; our widest table has 19).
 const ROWS_PER_STATEMENT: usize = 500;
 /// Statements per transaction.
 const STATEMENTS_PER_TX: usize = 200;
 
-pub struct BatchInsert<'a> {
+pub struct BatchInsert<'a, R: Stored> {
     db: &'a Db,
-    table: &'static str,
-    columns: &'static [&'static str],
-    pending: Vec<Vec<SimpleExpr>>,
+    /// Whether the rows keep their own ids (accounts) or get the database's (log rows).
+    with_id: bool,
+    pending: Vec<R>,
     statements: Vec<InsertStatement>,
     pub inserted: u64,
 }
 
-impl<'a> BatchInsert<'a> {
-    pub fn new(db: &'a Db, table: &'static str, columns: &'static [&'static str]) -> Self {
-        BatchInsert { db, table, columns, pending: Vec::new(), statements: Vec::new(), inserted: 0 }
+impl<'a, R: Stored> BatchInsert<'a, R> {
+    /// Rows whose ids the database assigns.
+    pub fn new(db: &'a Db) -> Self {
+        BatchInsert { db, with_id: false, pending: Vec::new(), statements: Vec::new(), inserted: 0 }
     }
 
-    pub async fn row(&mut self, values: Vec<SimpleExpr>) -> anyhow::Result<()> {
-        debug_assert_eq!(values.len(), self.columns.len(), "{}", self.table);
-        self.pending.push(values);
+    /// Rows that keep the ids they carry.
+    pub fn with_ids(db: &'a Db) -> Self {
+        BatchInsert { with_id: true, ..Self::new(db) }
+    }
+
+    pub async fn row(&mut self, row: R) -> anyhow::Result<()> {
+        self.pending.push(row);
         if self.pending.len() >= ROWS_PER_STATEMENT {
             self.seal();
             if self.statements.len() >= STATEMENTS_PER_TX {
@@ -36,23 +43,16 @@ impl<'a> BatchInsert<'a> {
     }
 
     fn seal(&mut self) {
-        if self.pending.is_empty() {
-            return;
+        if !self.pending.is_empty() {
+            self.statements.push(insert(&self.pending, self.with_id));
+            self.pending.clear();
         }
-        let mut insert = Query::insert();
-        insert.into_table(Alias::new(self.table)).columns(self.columns.iter().map(|c| Alias::new(*c)));
-        for row in self.pending.drain(..) {
-            insert.values_panic(row);
-        }
-        self.statements.push(insert);
     }
 
     async fn commit(&mut self) -> anyhow::Result<()> {
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.begin().await?;
         for statement in self.statements.drain(..) {
-            let (sql, values) = self.db.backend.build(&statement);
-            let done = sqlx::query_with(&sql, values).execute(&mut *tx).await?;
-            self.inserted += done.rows_affected();
+            self.inserted += tx.execute(&statement).await?;
         }
         tx.commit().await?;
         Ok(())

@@ -4,30 +4,10 @@
 use super::batch::BatchInsert;
 use super::people::DemoAccount;
 use super::seeds::at;
-use super::{v, Gen};
+use super::Gen;
+use app::categories::cdr::Cdr;
 use app::codes::{CallType, Disposition as D, HangupCause as H};
-use sea_query::SimpleExpr;
-
-const COLUMNS: &[&str] = &[
-    "call_date",
-    "caller_number",
-    "caller_name",
-    "caller_group",
-    "caller_account_id",
-    "caller_user_agent",
-    "callee_number",
-    "callee_name",
-    "callee_group",
-    "callee_account_id",
-    "callee_user_agent",
-    "total_duration",
-    "call_duration",
-    "disposition",
-    "hangup_cause",
-    "call_id",
-    "call_type",
-    "call_route",
-];
+use app::models::UtcMillis;
 
 /// One leg: who called whom, how long, and how it ended.
 struct Leg<'a> {
@@ -45,37 +25,51 @@ struct Leg<'a> {
     route: &'a str,
 }
 
-fn party(a: Option<&DemoAccount>, dialled: &str) -> [SimpleExpr; 5] {
+/// Number, name, group, account and user agent of one party: an account, or only the dialled
+/// number (a conference room, a wrong number).
+fn party(a: Option<&DemoAccount>, dialled: &str) -> (String, String, String, Option<i64>, String) {
     match a {
-        Some(a) => [
-            v(a.phone_number.clone()),
-            v(a.description.clone()),
-            v(a.group_name.clone()),
-            v(a.id),
-            v(a.user_agent.clone()),
-        ],
-        None => [v(dialled.to_owned()), v(""), v(""), v(Option::<i64>::None), v("")],
+        Some(a) => (
+            a.phone_number.clone(),
+            a.description.clone(),
+            a.group_name.clone(),
+            Some(a.id),
+            a.user_agent.clone(),
+        ),
+        None => (dialled.to_owned(), String::new(), String::new(), None, String::new()),
     }
 }
 
-async fn write(out: &mut BatchInsert<'_>, leg: Leg<'_>) -> anyhow::Result<()> {
-    let mut row: Vec<SimpleExpr> = vec![v(leg.at)];
-    row.extend(party(leg.caller, ""));
-    row.extend(party(leg.callee, leg.dialled));
-    row.extend([
-        v(leg.total),
-        v(leg.talk),
-        v(leg.disposition.code()),
-        v(leg.cause.map(|c| c.code())),
-        v(leg.call_id.to_owned()),
-        v(leg.call_type.code()),
-        v(leg.route.to_owned()),
-    ]);
-    out.row(row).await
+async fn write(out: &mut BatchInsert<'_, Cdr>, leg: Leg<'_>) -> anyhow::Result<()> {
+    let (caller_number, caller_name, caller_group, caller_account_id, caller_user_agent) = party(leg.caller, "");
+    let (callee_number, callee_name, callee_group, callee_account_id, callee_user_agent) =
+        party(leg.callee, leg.dialled);
+    out.row(Cdr {
+        id: 0,
+        call_date: UtcMillis(leg.at),
+        caller_number,
+        caller_name,
+        caller_group,
+        caller_account_id,
+        caller_user_agent,
+        callee_number,
+        callee_name,
+        callee_group,
+        callee_account_id,
+        callee_user_agent,
+        total_duration: leg.total,
+        call_duration: leg.talk,
+        disposition: leg.disposition,
+        hangup_cause: leg.cause,
+        call_id: leg.call_id.to_owned(),
+        call_type: leg.call_type,
+        call_route: leg.route.to_owned(),
+    })
+    .await
 }
 
 pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<u64> {
-    let mut out = BatchInsert::new(gen.db, "cdr", COLUMNS);
+    let mut out = BatchInsert::new(gen.db);
     let mut written = 0u64;
     while written < gen.rows {
         let t = gen.instant();
@@ -263,7 +257,7 @@ pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<u64> {
 
 /// The manual's transfer trace (call id 1251498178) and three-way call, between its two
 /// example accounts.
-async fn seed_trace(gen: &Gen<'_>, out: &mut BatchInsert<'_>) -> anyhow::Result<()> {
+async fn seed_trace(gen: &Gen<'_>, out: &mut BatchInsert<'_, Cdr>) -> anyhow::Result<()> {
     let arthur = Some(&gen.accounts[0]);
     let dante = Some(&gen.accounts[1]);
     let answered = |time, callee, total, talk, call_id, call_type| Leg {

@@ -4,24 +4,53 @@
 
 use super::batch::BatchInsert;
 use super::people::CONSOLE_USERS;
-use super::{flag, seeds, v, Gen};
+use super::{seeds, Gen};
+use app::categories::audit::AuditEvent;
+use app::categories::security::SecurityEvent;
+use app::categories::system::SystemEvent;
+use app::categories::web_sessions::WebSession;
 use app::cef::console_event as cef;
 use app::codes::{AuditChange, AuthResult, SecurityEventType};
+use app::models::UtcMillis;
 
-const WEB: &[&str] = &["occurred_at", "result", "username", "ip_address"];
-const SECURITY: &[&str] = &["occurred_at", "description", "event_type", "details", "processed"];
-const AUDIT: &[&str] = &["occurred_at", "actor", "change", "object_type", "object_id"];
-const SYSTEM: &[&str] = &["occurred_at", "description", "details"];
 const HEARTBEAT_MS: i64 = 4 * 3_600_000;
 
+/// A Web Sessions row.
+pub(super) fn web_session(at: i64, result: AuthResult, user: &str, ip: &str) -> WebSession {
+    WebSession { id: 0, occurred_at: UtcMillis(at), result, username: user.to_owned(), ip_address: ip.to_owned() }
+}
+
+/// A Security Event with its CEF line, by `user` from `ip`.
+pub(super) fn security_event(
+    at: i64,
+    kind: SecurityEventType,
+    description: &str,
+    user: &str,
+    ip: &str,
+) -> SecurityEvent {
+    SecurityEvent {
+        id: 0,
+        occurred_at: UtcMillis(at),
+        description: description.to_owned(),
+        event_type: kind,
+        details: cef(kind, description, at, user, ip),
+        processed: true,
+    }
+}
+
+/// A System Event.
+pub(super) fn system_event(at: i64, description: &str, details: &str) -> SystemEvent {
+    SystemEvent { id: 0, occurred_at: UtcMillis(at), description: description.to_owned(), details: details.to_owned() }
+}
+
 struct Out<'a> {
-    web: BatchInsert<'a>,
-    security: BatchInsert<'a>,
+    web: BatchInsert<'a, WebSession>,
+    security: BatchInsert<'a, SecurityEvent>,
 }
 
 impl Out<'_> {
     async fn web(&mut self, at: i64, result: AuthResult, user: &str, ip: &str) -> anyhow::Result<()> {
-        self.web.row(vec![v(at), v(result.code()), v(user.to_owned()), v(ip.to_owned())]).await
+        self.web.row(web_session(at, result, user, ip)).await
     }
 
     async fn security(
@@ -32,18 +61,14 @@ impl Out<'_> {
         user: &str,
         ip: &str,
     ) -> anyhow::Result<()> {
-        let details = cef(kind, description, at, user, ip);
-        self.security.row(vec![v(at), v(description.to_owned()), v(kind.code()), v(details), flag(true)]).await
+        self.security.row(security_event(at, kind, description, user, ip)).await
     }
 }
 
 pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<Vec<(&'static str, u64)>> {
-    let mut out = Out {
-        web: BatchInsert::new(gen.db, "web_session", WEB),
-        security: BatchInsert::new(gen.db, "security_event", SECURITY),
-    };
-    let mut audit = BatchInsert::new(gen.db, "audit_event", AUDIT);
-    let mut system = BatchInsert::new(gen.db, "system_event", SYSTEM);
+    let mut out = Out { web: BatchInsert::new(gen.db), security: BatchInsert::new(gen.db) };
+    let mut audit = BatchInsert::<AuditEvent>::new(gen.db);
+    let mut system = BatchInsert::<SystemEvent>::new(gen.db);
 
     // Console sessions: each writes 2 to 5 Web Sessions rows.
     let mut written = 0;
@@ -104,7 +129,15 @@ pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<Vec<(&'static str, u6
             } else {
                 (if object == "TlsItem" { AuditChange::Insert } else { AuditChange::Update }, id.to_owned())
             };
-            audit.row(vec![v(t), v(user.to_owned()), v(change.code()), v(object.to_owned()), v(object_id)]).await?;
+            let row = AuditEvent {
+                id: 0,
+                occurred_at: UtcMillis(t),
+                actor: user.to_owned(),
+                change,
+                object_type: object.to_owned(),
+                object_id,
+            };
+            audit.row(row).await?;
             if !setting.is_empty() {
                 out.security(t, kind, setting, user, ip).await?;
             }
@@ -126,7 +159,7 @@ pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<Vec<(&'static str, u6
     let mut beat = (gen.anchor - gen.window).div_euclid(HEARTBEAT_MS) * HEARTBEAT_MS + HEARTBEAT_MS;
     while beat <= gen.anchor {
         let at = beat + gen.rng.i64(10..30);
-        system.row(vec![v(at), v("Heartbeat event"), v("")]).await?;
+        system.row(system_event(at, "Heartbeat event", "")).await?;
         out.security(at, SecurityEventType::Heartbeat, "Heartbeat event", "system", "127.0.0.1").await?;
         beat += HEARTBEAT_MS;
     }
@@ -139,7 +172,7 @@ pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<Vec<(&'static str, u6
         (3, "Appliance restore completed", "Restored configuration from backup-weekly.tar.gz.gpg"),
     ] {
         let at = gen.anchor - days_ago * day + gen.rng.i64(0..3_600_000);
-        system.row(vec![v(at), v(description), v(details)]).await?;
+        system.row(system_event(at, description, details)).await?;
         out.security(at, SecurityEventType::System, description, "system", "127.0.0.1").await?;
     }
 

@@ -3,48 +3,13 @@
 
 use super::batch::BatchInsert;
 use super::people::CONSOLE_USERS;
-use super::{flag, v, Gen};
+use super::Gen;
+use app::categories::activation_messages::ActivationMessage;
+use app::categories::install_messages::InstallMessage;
+use app::categories::messages::SecureMessage;
 use app::codes::{MessageStatus, MessageType, Variant};
+use app::models::UtcMillis;
 
-const SECURE: &[&str] = &[
-    "uuid",
-    "from_account",
-    "from_account_id",
-    "to_account",
-    "to_account_id",
-    "tech_message",
-    "api_version",
-    "status",
-    "send_attempts",
-    "received_at",
-    "processed_at",
-];
-const INSTALL: &[&str] = &[
-    "occurred_at",
-    "account",
-    "account_id",
-    "platform",
-    "variant",
-    "sent",
-    "sent_by",
-    "recipient",
-    "message_type",
-    "message_link",
-    "token",
-];
-const ACTIVATION: &[&str] = &[
-    "occurred_at",
-    "consumed",
-    "account",
-    "account_id",
-    "sent",
-    "sent_by",
-    "recipient",
-    "message_type",
-    "message_link",
-    "token",
-    "valid_until",
-];
 const HOUR_MS: i64 = 3_600_000;
 
 fn uuid(gen: &mut Gen<'_>) -> String {
@@ -58,7 +23,7 @@ fn token(gen: &mut Gen<'_>) -> String {
 }
 
 pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<Vec<(&'static str, u64)>> {
-    let mut secure = BatchInsert::new(gen.db, "secure_message", SECURE);
+    let mut secure = BatchInsert::<SecureMessage>::new(gen.db);
     for _ in 0..gen.rows {
         let from = gen.account();
         let to = gen.account();
@@ -76,27 +41,29 @@ pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<Vec<(&'static str, u6
         let processed = (status != MessageStatus::Enqueued).then(|| received + gen.rng.i64(50..5_000));
         let attempts = if status == MessageStatus::Delivered { gen.rng.i64(1..3) } else { gen.rng.i64(1..8) };
         let uuid = uuid(gen);
+        // Fields in the order the generator draws them: the same seed, the same rows.
         secure
-            .row(vec![
-                v(uuid),
-                v(from.username.clone()),
-                v(from.id),
-                v(to.username.clone()),
-                v(to.id),
-                flag(gen.chance(60)),
-                v(1i64),
-                v(status.code()),
-                v(attempts),
-                v(received),
-                v(processed),
-            ])
+            .row(SecureMessage {
+                id: 0,
+                uuid,
+                from_account: from.username.clone(),
+                from_account_id: Some(from.id),
+                to_account: to.username.clone(),
+                to_account_id: Some(to.id),
+                tech_message: gen.chance(60),
+                api_version: 1,
+                status,
+                send_attempts: attempts,
+                received_at: UtcMillis(received),
+                processed_at: processed.map(UtcMillis),
+            })
             .await?;
     }
 
     // Provisioning traffic is far rarer than calls: a tenth of the rows.
     let provisioning = (gen.rows / 10).max(20);
-    let mut install = BatchInsert::new(gen.db, "install_message", INSTALL);
-    let mut activation = BatchInsert::new(gen.db, "activation_message", ACTIVATION);
+    let mut install = BatchInsert::<InstallMessage>::new(gen.db);
+    let mut activation = BatchInsert::<ActivationMessage>::new(gen.db);
     for _ in 0..provisioning {
         let a = gen.account();
         let (sent_by, _) = gen.pick(&CONSOLE_USERS[..3]);
@@ -106,36 +73,38 @@ pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<Vec<(&'static str, u6
         let token = token(gen);
         let sent = gen.chance(92);
         install
-            .row(vec![
-                v(at),
-                v(a.username.clone()),
-                v(a.id),
-                v(a.platform.code()),
-                v(if gen.chance(70) { Variant::Zrtp.code() } else { Variant::Sdes.code() }),
-                flag(sent),
-                v(sent_by),
-                v(recipient.clone()),
-                v(kind.code()),
-                v(format!("https://privateserver.example.com/install/{}", a.platform.code().to_lowercase())),
-                v(token.clone()),
-            ])
+            .row(InstallMessage {
+                id: 0,
+                occurred_at: UtcMillis(at),
+                account: a.username.clone(),
+                account_id: Some(a.id),
+                platform: Some(a.platform),
+                variant: if gen.chance(70) { Variant::Zrtp } else { Variant::Sdes },
+                sent,
+                sent_by: sent_by.to_owned(),
+                recipient: recipient.clone(),
+                message_type: kind,
+                message_link: format!("https://privateserver.example.com/install/{}", a.platform.code().to_lowercase()),
+                token: token.clone(),
+            })
             .await?;
         let at = at + gen.rng.i64(60_000..HOUR_MS);
         let valid_until = at + 7 * 24 * HOUR_MS;
         activation
-            .row(vec![
-                v(at),
-                flag(sent && valid_until < gen.anchor || gen.chance(60)),
-                v(a.username.clone()),
-                v(a.id),
-                flag(sent),
-                v(sent_by),
-                v(recipient),
-                v(kind.code()),
-                v(format!("https://privateserver.example.com/provisioning/{token}")),
-                v(token),
-                v(valid_until),
-            ])
+            .row(ActivationMessage {
+                id: 0,
+                occurred_at: UtcMillis(at),
+                consumed: sent && valid_until < gen.anchor || gen.chance(60),
+                account: a.username.clone(),
+                account_id: Some(a.id),
+                sent,
+                sent_by: sent_by.to_owned(),
+                recipient,
+                message_type: kind,
+                message_link: format!("https://privateserver.example.com/provisioning/{token}"),
+                token,
+                valid_until: Some(UtcMillis(valid_until)),
+            })
             .await?;
     }
     Ok(vec![

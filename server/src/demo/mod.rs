@@ -11,11 +11,11 @@ mod people;
 mod seeds;
 mod sip;
 
+use app::categories::accounts::Account;
 use app::db::Db;
 use batch::BatchInsert;
 use fastrand::Rng;
 use people::DemoAccount;
-use sea_query::{SimpleExpr, Value};
 
 pub use people::CONSOLE_USERS;
 
@@ -68,15 +68,6 @@ impl Gen<'_> {
     }
 }
 
-/// A bound SQL value.
-pub(crate) fn v(value: impl Into<Value>) -> SimpleExpr {
-    SimpleExpr::Value(value.into())
-}
-
-pub(crate) fn flag(b: bool) -> SimpleExpr {
-    v(b as i64)
-}
-
 /// True when the appliance data (accounts, calls, SIP sessions) is empty; the console's own
 /// events (logins, user changes) do not count.
 pub async fn is_empty(db: &Db) -> anyhow::Result<bool> {
@@ -120,20 +111,18 @@ pub async fn fill(db: &Db, config: &DemoConfig) -> anyhow::Result<DemoSummary> {
 }
 
 async fn write_accounts(gen: &Gen<'_>) -> anyhow::Result<u64> {
-    let mut out = BatchInsert::new(
-        gen.db,
-        "account",
-        &["id", "username", "description", "phone_number", "group_name", "platform"],
-    );
+    let mut out = BatchInsert::with_ids(gen.db);
     for a in &gen.accounts {
-        out.row(vec![
-            v(a.id),
-            v(a.username.clone()),
-            v(a.description.clone()),
-            v(a.phone_number.clone()),
-            v(a.group_name.clone()),
-            v(a.platform.code()),
-        ])
+        out.row(Account {
+            id: a.id,
+            username: a.username.clone(),
+            description: a.description.clone(),
+            phone_number: a.phone_number.clone(),
+            group_name: a.group_name.clone(),
+            platform: Some(a.platform),
+            online: false,
+            last_seen: None,
+        })
         .await?;
     }
     out.finish().await

@@ -1,9 +1,11 @@
 //! Example rows from the manual (`shared/seeds/`), at their original dates.
 
 use super::batch::BatchInsert;
-use super::{flag, v};
-use app::cef::console_event as cef;
-use app::codes::SecurityEventType;
+use super::console::{security_event, system_event, web_session};
+use app::categories::security::SecurityEvent;
+use app::categories::system::SystemEvent;
+use app::categories::web_sessions::WebSession;
+use app::codes::{AuthResult, SecurityEventType};
 use chrono::NaiveDateTime;
 
 /// A seed timestamp ("2015-05-08 15:20:25.788", appliance local time taken as UTC).
@@ -15,20 +17,20 @@ pub fn at(text: &str) -> i64 {
 }
 
 pub async fn console(
-    web: &mut BatchInsert<'_>,
-    security: &mut BatchInsert<'_>,
-    system: &mut BatchInsert<'_>,
+    web: &mut BatchInsert<'_, WebSession>,
+    security: &mut BatchInsert<'_, SecurityEvent>,
+    system: &mut BatchInsert<'_, SystemEvent>,
 ) -> anyhow::Result<()> {
     for (time, result, user, ip) in [
-        ("2012-05-10 17:29:42.000", "SUCCESS_INTERACTIVE", "admin", "93.57.41.37"),
-        ("2012-05-10 17:29:42.000", "SUCCESS", "admin", "93.57.41.37"),
-        ("2012-05-10 17:29:37.000", "FAIL_BAD_CREDENTIALS", "admin", "93.57.41.37"),
-        ("2015-05-11 12:06:34.000", "SUCCESS", "admin", "93.57.41.37"),
-        ("2015-05-11 09:38:50.000", "SESSION_TIMEOUT", "anonymousUser", "93.57.41.37"),
-        ("2015-05-11 09:08:34.000", "SUCCESS", "admin", "93.57.41.37"),
-        ("2015-05-11 09:08:29.000", "FAIL_BAD_CREDENTIALS", "admin", "93.57.41.37"),
+        ("2012-05-10 17:29:42.000", AuthResult::SuccessInteractive, "admin", "93.57.41.37"),
+        ("2012-05-10 17:29:42.000", AuthResult::Success, "admin", "93.57.41.37"),
+        ("2012-05-10 17:29:37.000", AuthResult::FailBadCredentials, "admin", "93.57.41.37"),
+        ("2015-05-11 12:06:34.000", AuthResult::Success, "admin", "93.57.41.37"),
+        ("2015-05-11 09:38:50.000", AuthResult::SessionTimeout, "anonymousUser", "93.57.41.37"),
+        ("2015-05-11 09:08:34.000", AuthResult::Success, "admin", "93.57.41.37"),
+        ("2015-05-11 09:08:29.000", AuthResult::FailBadCredentials, "admin", "93.57.41.37"),
     ] {
-        web.row(vec![v(at(time)), v(result), v(user), v(ip)]).await?;
+        web.row(web_session(at(time), result, user, ip)).await?;
     }
     for (time, description, kind) in [
         ("2015-05-08 15:20:25.788", "Successful login", SecurityEventType::LogIn),
@@ -50,16 +52,7 @@ pub async fn console(
             SecurityEventType::SecurityConfigurationChange,
         ),
     ] {
-        let t = at(time);
-        security
-            .row(vec![
-                v(t),
-                v(description),
-                v(kind.code()),
-                v(cef(kind, description, t, "admin", "93.57.41.37")),
-                flag(true),
-            ])
-            .await?;
+        security.row(security_event(at(time), kind, description, "admin", "93.57.41.37")).await?;
     }
     for (time, description) in [
         ("2015-05-11 12:00:00.014", "Heartbeat event"),
@@ -67,7 +60,7 @@ pub async fn console(
         ("2014-03-24 11:33:43.000", "Appliance updated from version 14.1-4834.fc14 to 14.1-4835.fc14"),
         ("2014-03-24 11:33:29.000", "Appliance Software Upgrade"),
     ] {
-        system.row(vec![v(at(time)), v(description), v("")]).await?;
+        system.row(system_event(at(time), description, "")).await?;
     }
     Ok(())
 }

@@ -5,24 +5,11 @@
 
 use super::batch::BatchInsert;
 use super::seeds::at;
-use super::{flag, v, Gen};
+use super::Gen;
+use app::categories::sip_sessions::SipSession;
 use app::codes::{SipEvent, SipSource, Transport};
-use sea_query::SimpleExpr;
+use app::models::UtcMillis;
 
-const COLUMNS: &[&str] = &[
-    "occurred_at",
-    "event",
-    "source",
-    "peername",
-    "account_id",
-    "details",
-    "useragent",
-    "remote_addr",
-    "tls_cipher",
-    "transport",
-    "reconciled",
-    "expires_secs",
-];
 const REGISTER_EVERY_MS: i64 = 30 * 60_000;
 const EXPIRES_SECS: i64 = 3_600;
 
@@ -38,27 +25,33 @@ struct Event<'a> {
     transport: Transport,
 }
 
-async fn write(out: &mut BatchInsert<'_>, e: Event<'_>) -> anyhow::Result<()> {
-    let cipher = if e.transport == Transport::Tls { "AES256-SHA" } else { "" };
-    let row: Vec<SimpleExpr> = vec![
-        v(e.at),
-        v(e.event.code()),
-        v(e.source.code()),
-        v(e.account.map(|(name, _)| name.to_owned()).unwrap_or_default()),
-        v(e.account.map(|(_, id)| id)),
-        v(e.details.to_owned()),
-        v(e.useragent.to_owned()),
-        v(e.remote_addr.to_owned()),
-        v(cipher),
-        v(e.transport.code()),
-        flag(e.account.is_some() && matches!(e.event, SipEvent::Connect | SipEvent::Disconnect)),
-        v((e.event == SipEvent::Register).then_some(EXPIRES_SECS)),
-    ];
-    out.row(row).await
+impl Event<'_> {
+    fn row(&self) -> SipSession {
+        SipSession {
+            id: 0,
+            occurred_at: UtcMillis(self.at),
+            event: self.event,
+            source: self.source,
+            peername: self.account.map(|(name, _)| name.to_owned()).unwrap_or_default(),
+            account_id: self.account.map(|(_, id)| id),
+            details: self.details.to_owned(),
+            useragent: self.useragent.to_owned(),
+            remote_addr: self.remote_addr.to_owned(),
+            tls_cipher: if self.transport == Transport::Tls { "AES256-SHA" } else { "" }.to_owned(),
+            transport: self.transport,
+            reconciled: self.account.is_some() && matches!(self.event, SipEvent::Connect | SipEvent::Disconnect),
+            expires_secs: (self.event == SipEvent::Register).then_some(EXPIRES_SECS),
+            account_name: String::new(),
+        }
+    }
+}
+
+async fn write(out: &mut BatchInsert<'_, SipSession>, e: Event<'_>) -> anyhow::Result<()> {
+    out.row(e.row()).await
 }
 
 pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<u64> {
-    let mut out = BatchInsert::new(gen.db, "sip_session", COLUMNS);
+    let mut out = BatchInsert::new(gen.db);
     let mut written = 0u64;
     let mut open_sessions = 0;
     while written < gen.rows {
@@ -159,21 +152,24 @@ pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<u64> {
         ("2012-05-10 17:12:11.347", SipEvent::Register, "908", "200 OK", "snom300/8.4.22", "93.57.41.37:25807"),
         ("2012-05-10 17:09:24.626", SipEvent::Disconnect, "1932", "NETWORK_ERROR", "", "93.57.41.37:33998"),
     ] {
-        let row: Vec<SimpleExpr> = vec![
-            v(at(time)),
-            v(event.code()),
-            v("CLIENT"),
-            v(peer),
-            v(Option::<i64>::None),
-            v(details),
-            v(ua),
-            v(addr),
-            v(""),
-            v("TLS"),
-            flag(true),
-            v((event == SipEvent::Register).then_some(EXPIRES_SECS)),
-        ];
-        out.row(row).await?;
+        let example = Event {
+            at: at(time),
+            event,
+            source: SipSource::Client,
+            account: None,
+            details,
+            useragent: ua,
+            remote_addr: addr,
+            transport: Transport::Tls,
+        };
+        // Bound to their peernames by the manual itself, with no cipher recorded.
+        out.row(SipSession {
+            peername: peer.to_owned(),
+            tls_cipher: String::new(),
+            reconciled: true,
+            ..example.row()
+        })
+        .await?;
     }
     out.finish().await
 }

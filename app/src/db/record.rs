@@ -1,0 +1,116 @@
+//! Server side of [`crate::list::Record`]: rows decoded by column name, the values of an
+//! insert, and columns as sea-query identifiers, so that SQL names them by their declaration.
+
+use crate::codes::CodeSet;
+use crate::error::AppError;
+use crate::list::{Column, Record};
+use crate::models::UtcMillis;
+use sea_query::{Alias, InsertStatement, Query, Value};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// A [`Record`] the database stores: what [`crate::record!`] implements on the server.
+pub trait Stored: Record + serde::Serialize + Send + Sync + Sized + 'static {
+    /// Reads a row selected with (at least) [`Record::COLUMNS`], by their names.
+    fn decode(row: &AnyRow) -> Result<Self, AppError>;
+    /// The values of the written columns, in [`Record::COLUMNS`] order.
+    fn values(&self, with_id: bool) -> Vec<Value>;
+    /// One column's value, by name.
+    fn value_of(&self, column: &str) -> Option<Value>;
+}
+
+/// The columns an insert of `R` writes.
+pub fn written<R: Record>(with_id: bool) -> impl Iterator<Item = Column> {
+    R::COLUMNS.iter().copied().filter(move |c| c.is_written(with_id))
+}
+
+/// `INSERT INTO <table> (<written columns>)`, without values yet.
+pub fn insert_into<R: Record>(with_id: bool) -> InsertStatement {
+    Query::insert().into_table(Alias::new(R::TABLE)).columns(written::<R>(with_id)).to_owned()
+}
+
+/// One insert of `rows`.
+pub fn insert<R: Stored>(rows: &[R], with_id: bool) -> InsertStatement {
+    let mut statement = insert_into::<R>(with_id);
+    for row in rows {
+        statement.values_panic(row.values(with_id).into_iter().map(Into::into));
+    }
+    statement
+}
+
+impl sea_query::Iden for Column {
+    fn unquoted(&self, s: &mut dyn std::fmt::Write) {
+        let _ = s.write_str(self.name);
+    }
+}
+
+/// How a field's Rust type is read from and written to its column.
+pub trait ColumnValue: Sized {
+    fn read(row: &AnyRow, column: &str) -> Result<Self, AppError>;
+    fn value(&self) -> Value;
+}
+
+impl ColumnValue for i64 {
+    fn read(row: &AnyRow, column: &str) -> Result<Self, AppError> {
+        Ok(row.try_get(column)?)
+    }
+    fn value(&self) -> Value {
+        (*self).into()
+    }
+}
+
+impl ColumnValue for Option<i64> {
+    fn read(row: &AnyRow, column: &str) -> Result<Self, AppError> {
+        Ok(row.try_get(column)?)
+    }
+    fn value(&self) -> Value {
+        (*self).into()
+    }
+}
+
+/// Text; a NULL reads as empty.
+impl ColumnValue for String {
+    fn read(row: &AnyRow, column: &str) -> Result<Self, AppError> {
+        Ok(row.try_get::<Option<String>, _>(column)?.unwrap_or_default())
+    }
+    fn value(&self) -> Value {
+        self.clone().into()
+    }
+}
+
+/// A 0/1 flag (SQLite has no boolean type).
+impl ColumnValue for bool {
+    fn read(row: &AnyRow, column: &str) -> Result<Self, AppError> {
+        Ok(row.try_get::<i64, _>(column)? != 0)
+    }
+    fn value(&self) -> Value {
+        (*self as i64).into()
+    }
+}
+
+impl ColumnValue for UtcMillis {
+    fn read(row: &AnyRow, column: &str) -> Result<Self, AppError> {
+        Ok(UtcMillis(row.try_get(column)?))
+    }
+    fn value(&self) -> Value {
+        self.0.into()
+    }
+}
+
+impl ColumnValue for Option<UtcMillis> {
+    fn read(row: &AnyRow, column: &str) -> Result<Self, AppError> {
+        Ok(row.try_get::<Option<i64>, _>(column)?.map(UtcMillis))
+    }
+    fn value(&self) -> Value {
+        self.map(|t| t.0).into()
+    }
+}
+
+/// A stored code, read back into its enum.
+pub fn read_code<C: CodeSet>(row: &AnyRow, column: &str) -> Result<Option<C>, AppError> {
+    match row.try_get::<Option<String>, _>(column)? {
+        None => Ok(None),
+        Some(raw) if raw.is_empty() => Ok(None),
+        Some(raw) => raw.parse().map(Some).map_err(|e| AppError::internal("stored code", e)),
+    }
+}
