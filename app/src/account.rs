@@ -1,9 +1,9 @@
 //! One account's overview: its fields, whether it is on line, a section per log that
 //! mentions it (count and link to the full filtered list), and one timeline merging them.
 
+use crate::categories::accounts::Account;
 use crate::error::AppError;
 use crate::list::Cell;
-use crate::categories::accounts::Account;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 

@@ -4,7 +4,7 @@
 //! HTTP (best and median of several runs). Results are recorded in BENCHMARKS.md.
 
 use app::codes::Role;
-use app::db::AppState;
+use server::application::{Application, Config};
 use server::demo::{fill, DemoConfig};
 use std::time::{Duration, Instant};
 
@@ -53,7 +53,7 @@ async fn main() {
     let mut headers = reqwest::header::HeaderMap::new();
     let cookie = format!("{}={}", app::auth::SESSION_COOKIE, token.as_str());
     headers.insert(reqwest::header::COOKIE, cookie.parse().unwrap());
-    let (addr, _) = server::web::serve(AppState::new(db), "127.0.0.1:0".parse().unwrap(), "target/site").await.unwrap();
+    let addr = Application::on(db, Config::quiet("")).await.unwrap().addr();
     let base = format!("http://{addr}");
     let client = reqwest::Client::builder().default_headers(headers).build().unwrap();
     let deep = rows / 25 / 2;

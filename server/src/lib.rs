@@ -2,6 +2,7 @@
 //! The binary (`main.rs`) is only its command line.
 
 pub mod api;
+pub mod application;
 pub mod auth;
 pub mod database;
 pub mod demo;

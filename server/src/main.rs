@@ -1,14 +1,14 @@
 //! `pslog`: the command line of the console's server.
 
-use anyhow::Context;
 use app::auth::password::Password;
 use app::auth::users;
 use app::codes::Role;
-use app::db::AppState;
 use clap::{Parser, Subcommand};
+use server::application::{Application, Config};
 use server::{database, demo, web};
 use std::io::IsTerminal;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 /// pslog: the event-log console of a PrivateServer appliance.
 ///
@@ -178,19 +178,16 @@ async fn main() -> anyhow::Result<()> {
             if with_demo {
                 ensure_demo_admin(&db, &cli.database).await?;
             }
-            let mut state = AppState::new(db.clone());
-            state.session_idle = std::time::Duration::from_secs(session_idle_minutes * 60);
-            server::tasks::spawn_all(state.clone());
-            server::reconcile::spawn(db.clone(), std::time::Duration::from_secs(reconcile_every));
-            let site_root = web::site_root();
-            let (bound, handle) =
-                web::serve(state, addr, &site_root).await.with_context(|| format!("cannot listen on {addr}"))?;
-            server::tasks::started(&db, chrono::Utc::now().timestamp_millis(), &bound.to_string()).await?;
-            println!("pslog is serving on http://{bound}/");
-            tokio::select! {
-                _ = handle => {}
-                _ = tokio::signal::ctrl_c() => eprintln!("stopping"),
-            }
+            let config = Config {
+                database_url: cli.database.clone(),
+                addr,
+                site_root: web::site_root(),
+                session_idle: Duration::from_secs(session_idle_minutes * 60),
+                reconcile_every: Some(Duration::from_secs(reconcile_every)),
+            };
+            let app = Application::on(db, config).await?;
+            println!("pslog is serving on http://{}/", app.addr());
+            app.run_until_stopped().await;
         }
     }
     Ok(())

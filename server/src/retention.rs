@@ -39,7 +39,11 @@ pub async fn purge(db: &Db, now_ms: i64) -> anyhow::Result<u64> {
     let mut purged = 0;
     loop {
         let mut expired = Query::select();
-        expired.column(Cdr::id).from(Alias::new(Cdr::TABLE)).and_where(Expr::col(Cdr::call_date).lt(cutoff)).limit(BATCH);
+        expired
+            .column(Cdr::id)
+            .from(Alias::new(Cdr::TABLE))
+            .and_where(Expr::col(Cdr::call_date).lt(cutoff))
+            .limit(BATCH);
         if settings.no_cdr() {
             expired.and_where(Expr::col(Cdr::call_type).is_not_in(KEPT_UNDER_NO_CDR));
         }

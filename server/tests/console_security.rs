@@ -4,6 +4,7 @@
 mod common;
 
 use common::{browser, hidden_field, TestApp, PASSWORD};
+use server::application::{Application, Config};
 
 /// The newest Web Sessions rows as (result, username), newest first.
 async fn web_sessions(app: &TestApp) -> Vec<(String, String)> {
@@ -111,10 +112,7 @@ async fn an_idle_session_times_out_once_and_sessions_survive_a_restart() {
     let app = TestApp::spawn_empty().await;
     let client = app.client_as("support").await;
     // A second server on the same database (a restart) knows the session.
-    let (second, _) =
-        server::web::serve(app::db::AppState::new(app.db.clone()), "127.0.0.1:0".parse().unwrap(), "target/site")
-            .await
-            .unwrap();
+    let second = Application::on(app.db.clone(), Config::quiet("")).await.unwrap().addr();
     let there = client.get(format!("http://{second}/api/v1/cdr")).send().await.unwrap();
     assert_eq!(there.status().as_u16(), 200, "the session survives a restart");
 

@@ -81,7 +81,11 @@ pub async fn audit(
 
 /// A System Event.
 pub async fn system(tx: &mut Tx, at: i64, description: &str, details: &str) -> Result<(), AppError> {
-    let row =
-        SystemEvent { id: 0, occurred_at: UtcMillis(at), description: description.to_owned(), details: details.to_owned() };
+    let row = SystemEvent {
+        id: 0,
+        occurred_at: UtcMillis(at),
+        description: description.to_owned(),
+        details: details.to_owned(),
+    };
     Ok(tx.insert(&row).await?)
 }

@@ -2,7 +2,7 @@
 //! as the SQL view V_AUDIT_EVENT).
 
 use crate::codes::AuditChange;
-use crate::list::{CategorySpec, ColumnSpec as C, FilterSpec as F};
+use crate::list::{CategorySpec, ColumnSpec as C};
 use crate::models::UtcMillis;
 
 crate::record! {
@@ -22,43 +22,21 @@ pub const SPEC: CategorySpec = CategorySpec {
     summary: "Every change console users made to configuration objects: who, what, and which object.",
     time: AuditEvent::occurred_at,
     columns: &[
-        C::new("Timestamp", AuditEvent::occurred_at).sorted_as("timestamp"),
-        C::new("Username", AuditEvent::actor).sorted_as("username"),
-        C::new("Change", AuditEvent::change).sorted_as("change"),
-        C::new("Object Type", AuditEvent::object_type).sorted_as("object_type"),
-        C::new("Object ID", AuditEvent::object_id),
+        C::new("Timestamp", AuditEvent::occurred_at).sorted_as("timestamp").links_detail(),
+        C::new("Username", AuditEvent::actor).sorted_as("username").filtered_as("username"),
+        C::new("Change", AuditEvent::change).sorted_as("change").filtered_as("change"),
+        C::new("Object Type", AuditEvent::object_type).sorted_as("object_type").filtered_as("object_type"),
+        C::new("Object ID", AuditEvent::object_id).filtered_as("object_id"),
     ],
-    filters: &[
-        F::on("change", "Change", &[AuditEvent::change]),
-        F::on("username", "Username", &[AuditEvent::actor]),
-        F::on("object_type", "Object Type", &[AuditEvent::object_type]),
-        F::on("object_id", "Object ID", &[AuditEvent::object_id]),
-    ],
+    detail: &[],
+    accounts: &[],
 };
 
+/// The Auditing list: every cell as its column declares it.
 #[cfg(feature = "ssr")]
-pub use server::Auditing;
+pub struct Auditing;
 
 #[cfg(feature = "ssr")]
-mod server {
-    use super::AuditEvent;
-    use crate::db::list::LogTable;
-    use crate::db::render::RenderCtx;
-    use crate::list::Cell;
-
-    pub struct Auditing;
-
-    impl LogTable for Auditing {
-        type Row = AuditEvent;
-
-        fn cells(row: &AuditEvent, ctx: &RenderCtx) -> Vec<Cell> {
-            vec![
-                Cell::link(ctx.time(row.occurred_at), Self::detail_href(row)),
-                Cell::text(&row.actor),
-                Cell::code(row.change.info()),
-                Cell::text(&row.object_type),
-                Cell::text(&row.object_id),
-            ]
-        }
-    }
+impl crate::db::list::LogTable for Auditing {
+    type Row = AuditEvent;
 }

@@ -2,7 +2,7 @@
 //! three-way call or conference; following it shows the whole trace.
 
 use crate::codes::{CallType, Disposition, HangupCause};
-use crate::list::{CategorySpec, ColumnSpec as C, FilterSpec as F};
+use crate::list::{CategorySpec, ColumnSpec as C};
 use crate::models::UtcMillis;
 
 crate::record! {
@@ -40,32 +40,35 @@ pub const SPEC: CategorySpec = CategorySpec {
               legs of a transfer, three-way call or conference together. Durations are h:mm:ss.",
     time: Cdr::call_date,
     columns: &[
-        C::new("Call Date", Cdr::call_date).sorted_as("timestamp"),
-        C::new("Caller Number", Cdr::caller_number).sorted_as("caller_number"),
-        C::new("Caller", Cdr::caller_name).sorted_as("caller"),
+        C::new("Call Date", Cdr::call_date).sorted_as("timestamp").links_detail(),
+        C::new("Caller Number", Cdr::caller_number)
+            .sorted_as("caller_number")
+            .links_account(Cdr::caller_account_id)
+            .filtered_as("caller_number"),
+        C::new("Caller", Cdr::caller_name)
+            .sorted_as("caller")
+            .links_account(Cdr::caller_account_id)
+            .filtered_as("caller"),
         C::new("Caller Group", Cdr::caller_group),
-        C::new("Callee Number", Cdr::callee_number).sorted_as("callee_number"),
-        C::new("Callee", Cdr::callee_name).sorted_as("callee"),
+        C::new("Callee Number", Cdr::callee_number)
+            .sorted_as("callee_number")
+            .links_account(Cdr::callee_account_id)
+            .filtered_as("callee_number"),
+        C::new("Callee", Cdr::callee_name)
+            .sorted_as("callee")
+            .links_account(Cdr::callee_account_id)
+            .filtered_as("callee"),
         C::new("Callee Group", Cdr::callee_group),
-        C::new("Total Duration", Cdr::total_duration),
-        C::new("Call Duration", Cdr::call_duration),
-        C::new("Disposition", Cdr::disposition).sorted_as("disposition"),
-        C::new("Hangup Cause", Cdr::hangup_cause).sorted_as("hangup_cause"),
-        C::new("Call Id", Cdr::call_id).sorted_as("call_id"),
-        C::new("Call Type", Cdr::call_type).sorted_as("call_type"),
+        C::new("Total Duration", Cdr::total_duration).as_duration(),
+        C::new("Call Duration", Cdr::call_duration).as_duration(),
+        C::new("Disposition", Cdr::disposition).sorted_as("disposition").filtered_as("disposition"),
+        C::new("Hangup Cause", Cdr::hangup_cause).sorted_as("hangup_cause").filtered_as("hangup_cause"),
+        C::new("Call Id", Cdr::call_id).sorted_as("call_id").filtered_exactly_as("call_id"),
+        C::new("Call Type", Cdr::call_type).sorted_as("call_type").filtered_as("call_type"),
         C::new("Call Route", Cdr::call_route),
     ],
-    filters: &[
-        F::on("disposition", "Disposition", &[Cdr::disposition]),
-        F::on("hangup_cause", "Hangup Cause", &[Cdr::hangup_cause]),
-        F::on("call_type", "Call Type", &[Cdr::call_type]),
-        F::on("caller_number", "Caller Number", &[Cdr::caller_number]),
-        F::on("caller", "Caller", &[Cdr::caller_name]),
-        F::on("callee_number", "Callee Number", &[Cdr::callee_number]),
-        F::on("callee", "Callee", &[Cdr::callee_name]),
-        F::exact("call_id", "Call Id", &[Cdr::call_id]),
-        F::account(&[Cdr::caller_account_id, Cdr::callee_account_id]),
-    ],
+    detail: &[C::new("Caller User Agent", Cdr::caller_user_agent), C::new("Callee User Agent", Cdr::callee_user_agent)],
+    accounts: &[Cdr::caller_account_id, Cdr::callee_account_id],
 };
 
 #[cfg(feature = "ssr")]
@@ -74,9 +77,9 @@ pub use server::Cdrs;
 #[cfg(feature = "ssr")]
 mod server {
     use super::Cdr;
-    use crate::db::list::{LogTable, Listed};
-    use crate::db::render::{duration, RenderCtx};
-    use crate::list::Cell;
+    use crate::db::list::{standard_cell, Listed, LogTable};
+    use crate::db::render::RenderCtx;
+    use crate::list::{Cell, ColumnSpec};
 
     pub struct Cdrs;
 
@@ -90,35 +93,17 @@ mod server {
     impl LogTable for Cdrs {
         type Row = Cdr;
 
-        fn cells(row: &Cdr, ctx: &RenderCtx) -> Vec<Cell> {
-            vec![
-                Cell::link(ctx.time(row.call_date), Self::detail_href(row)),
-                Cell::account(&row.caller_number, row.caller_account_id),
-                Cell::account(&row.caller_name, row.caller_account_id),
-                Cell::text(&row.caller_group),
-                Cell::account(&row.callee_number, row.callee_account_id),
-                Cell::account(&row.callee_name, row.callee_account_id),
-                Cell::text(&row.callee_group),
-                Cell::text(duration(row.total_duration)),
-                Cell::text(duration(row.call_duration)),
-                Cell::code(row.disposition.info()),
-                Cell::opt_code(row.hangup_cause.map(|c| c.info())),
-                Cell::link(&row.call_id, trace_href(&row.call_id)),
-                Cell::code(row.call_type.info()),
-                Cell::text(&row.call_route),
-            ]
+        /// A Call Id opens the call's trace.
+        fn cell(row: &Cdr, column: &ColumnSpec, ctx: &RenderCtx) -> Cell {
+            if column.column == Cdr::call_id {
+                return Cell::link(&row.call_id, trace_href(&row.call_id));
+            }
+            standard_cell::<Self>(row, column, ctx)
         }
 
         fn redact(row: &mut Cdr, ctx: &RenderCtx) {
             ctx.mask(&mut row.caller_number);
             ctx.mask(&mut row.callee_number);
-        }
-
-        fn detail(row: &Cdr, ctx: &RenderCtx) -> Vec<(String, Cell)> {
-            let mut fields = Self::columns_detail(row, ctx);
-            fields.push(("Caller User Agent".into(), Cell::text(&row.caller_user_agent)));
-            fields.push(("Callee User Agent".into(), Cell::text(&row.callee_user_agent)));
-            fields
         }
     }
 }

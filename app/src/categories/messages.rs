@@ -2,7 +2,7 @@
 //! no payload anywhere. A message ENQUEUED for more than 72 hours becomes EXPIRED.
 
 use crate::codes::MessageStatus;
-use crate::list::{CategorySpec, ColumnSpec as C, FilterSpec as F};
+use crate::list::{CategorySpec, ColumnSpec as C};
 use crate::models::UtcMillis;
 
 crate::record! {
@@ -29,24 +29,24 @@ pub const SPEC: CategorySpec = CategorySpec {
               payload. A message queued for more than 72 hours expires.",
     time: SecureMessage::received_at,
     columns: &[
-        C::new("UUID", SecureMessage::uuid),
-        C::new("From", SecureMessage::from_account).sorted_as("from"),
-        C::new("To", SecureMessage::to_account).sorted_as("to"),
-        C::new("Tech Message", SecureMessage::tech_message),
+        C::new("UUID", SecureMessage::uuid).links_detail().filtered_as("uuid"),
+        C::new("From", SecureMessage::from_account)
+            .sorted_as("from")
+            .links_account(SecureMessage::from_account_id)
+            .filtered_as("sender"),
+        C::new("To", SecureMessage::to_account)
+            .sorted_as("to")
+            .links_account(SecureMessage::to_account_id)
+            .filtered_as("recipient"),
+        C::new("Tech Message", SecureMessage::tech_message).filtered_as("tech"),
         C::new("API Version", SecureMessage::api_version),
-        C::new("Status", SecureMessage::status).sorted_as("status"),
+        C::new("Status", SecureMessage::status).sorted_as("status").filtered_as("status"),
         C::new("Send Attempts", SecureMessage::send_attempts),
         C::new("Received", SecureMessage::received_at).sorted_as("timestamp"),
         C::new("Processed", SecureMessage::processed_at),
     ],
-    filters: &[
-        F::on("status", "Status", &[SecureMessage::status]),
-        F::on("tech", "Tech Message", &[SecureMessage::tech_message]),
-        F::on("sender", "Sender", &[SecureMessage::from_account]),
-        F::on("recipient", "Recipient", &[SecureMessage::to_account]),
-        F::on("uuid", "UUID", &[SecureMessage::uuid]),
-        F::account(&[SecureMessage::from_account_id, SecureMessage::to_account_id]),
-    ],
+    detail: &[],
+    accounts: &[SecureMessage::from_account_id, SecureMessage::to_account_id],
 };
 
 /// How long a message may wait in the queue before it expires.
@@ -60,10 +60,10 @@ mod server {
     use super::{SecureMessage, EXPIRY_MS};
     use crate::codes::MessageStatus;
     use crate::db::list::LogTable;
-    use crate::db::render::RenderCtx;
+
     use crate::db::Db;
     use crate::error::AppError;
-    use crate::list::{Cell, Record};
+    use crate::list::Record;
     use sea_query::{Alias, Expr, Query};
 
     pub struct SecureMessages;
@@ -81,19 +81,5 @@ mod server {
 
     impl LogTable for SecureMessages {
         type Row = SecureMessage;
-
-        fn cells(row: &SecureMessage, ctx: &RenderCtx) -> Vec<Cell> {
-            vec![
-                Cell::link(&row.uuid, Self::detail_href(row)),
-                Cell::account(&row.from_account, row.from_account_id),
-                Cell::account(&row.to_account, row.to_account_id),
-                Cell::yes_no(row.tech_message),
-                Cell::text(row.api_version.to_string()),
-                Cell::code(row.status.info()),
-                Cell::text(row.send_attempts.to_string()),
-                Cell::text(ctx.time(row.received_at)),
-                Cell::text(row.processed_at.map(|t| ctx.time(t)).unwrap_or_default()),
-            ]
-        }
     }
 }

@@ -52,7 +52,7 @@ mod tests {
     fn check<T: LogTable>() {
         let spec = T::SPEC;
         use crate::list::param::*;
-        for f in spec.filters {
+        for f in spec.filters() {
             for common in [PAGE, SIZE, SORT, DIR, FROM, TO, TEXT] {
                 assert_ne!(f.name, common, "{}: filter '{common}' shadows a list parameter", spec.title);
             }
@@ -66,7 +66,7 @@ mod tests {
         assert!(T::Row::COLUMNS.contains(&spec.time), "{}", spec.title);
         assert!(matches!(spec.time.kind, ColumnKind::Time), "{}: the time column holds times", spec.title);
         assert!(sql::<T>("").is_ok(), "{}", spec.title);
-        for f in spec.filters {
+        for f in spec.filters() {
             let value = match f.kind {
                 FilterKind::Code(list) => {
                     let bad = sql::<T>(&format!("{}=NOT_A_CODE", f.name));
@@ -134,5 +134,52 @@ mod tests {
             assert_eq!(log.route(), format!("/logs/{}", log.slug()));
         }
         assert_eq!(Category::Accounts.route(), "/accounts");
+    }
+}
+
+/// The database's CHECK constraints hold each code column to its code list (`crate::codes`).
+#[cfg(all(test, feature = "ssr"))]
+mod schema_tests {
+    use super::Category;
+    use crate::db::list::LogTable;
+    use crate::list::{ColumnKind, Record};
+
+    /// Every SQLite migration, whitespace folded.
+    fn schema() -> String {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../server/migrations/sqlite");
+        let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+        files.sort();
+        let text: String = files.iter().map(|f| std::fs::read_to_string(f).unwrap()).collect();
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// The codes a `CHECK (column IN ('A','B'))` in table `table`'s definition allows.
+    fn checked_codes(schema: &str, table: &str, column: &str) -> Option<Vec<String>> {
+        let start = schema.find(&format!("CREATE TABLE {table} ("))?;
+        let definition = &schema[start..start + schema[start..].find(");")?];
+        let check = format!("CHECK ({column} IN (");
+        let list = &definition[definition.find(&check)? + check.len()..];
+        let list = &list[..list.find(')')?];
+        Some(list.split(',').map(|code| code.trim().trim_matches('\'').to_owned()).collect())
+    }
+
+    fn check<T: LogTable>(schema: &str) -> usize {
+        let mut checked = 0;
+        for column in T::Row::COLUMNS.iter().filter(|c| c.stored) {
+            let ColumnKind::Code(list) = column.kind else { continue };
+            let codes: Vec<String> = list.codes.iter().map(|c| c.code.to_owned()).collect();
+            let allowed = checked_codes(schema, T::Row::TABLE, column.name)
+                .unwrap_or_else(|| panic!("{}.{} has no CHECK of its codes", T::Row::TABLE, column.name));
+            assert_eq!(allowed, codes, "{}.{}: the CHECK and the code list differ", T::Row::TABLE, column.name);
+            checked += 1;
+        }
+        checked
+    }
+
+    #[test]
+    fn check_constraints_match_the_code_lists() {
+        let schema = schema();
+        let checked: usize = Category::ALL.iter().map(|c| super::with_log_table!(c, T => check::<T>(&schema))).sum();
+        assert!(checked >= 15, "{checked} code columns checked");
     }
 }

@@ -1,7 +1,7 @@
 //! Registered Accounts: the accounts on line now, derived from the SIP session events (the
 //! last REGISTER of the account, not followed by UNREGISTER or DISCONNECT, not expired).
 
-use crate::list::{CategorySpec, ColumnSpec as C, FilterSpec as F};
+use crate::list::{CategorySpec, ColumnSpec as C};
 use crate::models::UtcMillis;
 
 crate::record! {
@@ -25,20 +25,16 @@ pub const SPEC: CategorySpec = CategorySpec {
               or disconnected. The time range filters on when they last registered.",
     time: Registration::registered_at,
     columns: &[
-        C::new("Id", Registration::id).sorted_as("id"),
-        C::new("Username", Registration::username).sorted_as("username"),
-        C::new("IpAddr", Registration::remote_addr).sorted_as("ip"),
+        C::new("Id", Registration::id).sorted_as("id").links_account(Registration::id),
+        C::new("Username", Registration::username).sorted_as("username").filtered_as("username"),
+        C::new("IpAddr", Registration::remote_addr).sorted_as("ip").filtered_as("ip"),
         C::new("Port", Registration::remote_addr),
-        C::new("Description", Registration::description).sorted_as("description"),
+        C::new("Description", Registration::description).sorted_as("description").filtered_as("description"),
         C::new("Registration Expires", Registration::expires_at).sorted_as("expires"),
-        C::new("UserAgent", Registration::useragent),
+        C::new("UserAgent", Registration::useragent).filtered_as("useragent"),
     ],
-    filters: &[
-        F::on("username", "Username", &[Registration::username]),
-        F::on("ip", "IpAddr", &[Registration::remote_addr]),
-        F::on("description", "Description", &[Registration::description]),
-        F::on("useragent", "UserAgent", &[Registration::useragent]),
-    ],
+    detail: &[C::new("Registered at", Registration::registered_at)],
+    accounts: &[],
 };
 
 /// Splits `ip:port` (or `[v6]:port`) into its address and port.
@@ -57,7 +53,7 @@ pub use server::RegisteredAccounts;
 #[cfg(feature = "ssr")]
 mod server {
     use super::{split_addr, Registration};
-    use crate::db::list::LogTable;
+    use crate::db::list::{standard_cell, LogTable};
     use crate::db::render::RenderCtx;
     use crate::list::Cell;
 
@@ -66,23 +62,18 @@ mod server {
     impl LogTable for RegisteredAccounts {
         type Row = Registration;
 
+        /// IpAddr and Port are the two halves of the remote address.
         fn cells(row: &Registration, ctx: &RenderCtx) -> Vec<Cell> {
             let (ip, port) = split_addr(&row.remote_addr);
-            vec![
-                Cell::link(row.id.to_string(), crate::categories::accounts::account_href(row.id)),
-                Cell::text(&row.username),
-                Cell::text(ip),
-                Cell::text(port),
-                Cell::text(&row.description),
-                Cell::text(ctx.time(row.expires_at)),
-                Cell::text(&row.useragent),
-            ]
-        }
-
-        fn detail(row: &Registration, ctx: &RenderCtx) -> Vec<(String, Cell)> {
-            let mut fields = Self::columns_detail(row, ctx);
-            fields.push(("Registered at".into(), Cell::text(ctx.time(row.registered_at))));
-            fields
+            let mut halves = [ip, port].into_iter();
+            Self::SPEC
+                .columns
+                .iter()
+                .map(|column| match column.column == Registration::remote_addr {
+                    true => Cell::text(halves.next().unwrap_or_default()),
+                    false => standard_cell::<Self>(row, column, ctx),
+                })
+                .collect()
         }
     }
 }

@@ -3,7 +3,7 @@
 //! background task has bound them to an account since.
 
 use crate::codes::{SipEvent, SipSource, Transport};
-use crate::list::{CategorySpec, ColumnSpec as C, FilterSpec as F};
+use crate::list::{CategorySpec, ColumnSpec as C};
 use crate::models::UtcMillis;
 
 crate::record! {
@@ -36,29 +36,20 @@ pub const SPEC: CategorySpec = CategorySpec {
               for a client's network trouble. Click a Peername or Account to see only its events.",
     time: SipSession::occurred_at,
     columns: &[
-        C::new("Timestamp", SipSession::occurred_at).sorted_as("timestamp"),
-        C::new("Event", SipSession::event).sorted_as("event"),
-        C::new("Source", SipSession::source),
-        C::new("Peername", SipSession::peername).sorted_as("peername"),
-        C::new("Account", SipSession::account_name),
-        C::new("Details", SipSession::details),
+        C::new("Timestamp", SipSession::occurred_at).sorted_as("timestamp").links_detail(),
+        C::new("Event", SipSession::event).sorted_as("event").filtered_as("event"),
+        C::new("Source", SipSession::source).filtered_as("source"),
+        C::new("Peername", SipSession::peername).sorted_as("peername").filtered_exactly_as("peername"),
+        C::new("Account", SipSession::account_name).filtered_as("account"),
+        C::new("Details", SipSession::details).filtered_as("details"),
         C::new("Useragent", SipSession::useragent),
-        C::new("Remoteaddr", SipSession::remote_addr).sorted_as("remoteaddr"),
+        C::new("Remoteaddr", SipSession::remote_addr).sorted_as("remoteaddr").filtered_as("remoteaddr"),
         C::new("Tlscipher", SipSession::tls_cipher),
-        C::new("Transport", SipSession::transport),
-        C::new("Reconciled", SipSession::reconciled),
+        C::new("Transport", SipSession::transport).filtered_as("transport"),
+        C::new("Reconciled", SipSession::reconciled).filtered_as("reconciled"),
     ],
-    filters: &[
-        F::on("event", "Event", &[SipSession::event]),
-        F::on("source", "Source", &[SipSession::source]),
-        F::on("transport", "Transport", &[SipSession::transport]),
-        F::on("reconciled", "Reconciled", &[SipSession::reconciled]),
-        F::exact("peername", "Peername", &[SipSession::peername]),
-        F::on("account", "Account", &[SipSession::account_name]),
-        F::on("details", "Details", &[SipSession::details]),
-        F::on("remoteaddr", "Remoteaddr", &[SipSession::remote_addr]),
-        F::account(&[SipSession::account_id]),
-    ],
+    detail: &[],
+    accounts: &[SipSession::account_id],
 };
 
 #[cfg(feature = "ssr")]
@@ -67,9 +58,9 @@ pub use server::SipSessions;
 #[cfg(feature = "ssr")]
 mod server {
     use super::SipSession;
-    use crate::db::list::{Listed, LogTable};
+    use crate::db::list::{standard_cell, Listed, LogTable};
     use crate::db::render::RenderCtx;
-    use crate::list::Cell;
+    use crate::list::{Cell, ColumnSpec};
 
     pub struct SipSessions;
 
@@ -82,35 +73,21 @@ mod server {
     impl LogTable for SipSessions {
         type Row = SipSession;
 
-        fn cells(e: &SipSession, ctx: &RenderCtx) -> Vec<Cell> {
-            let peername = if e.peername.is_empty() {
-                Cell::text("")
-            } else {
-                Cell::link(&e.peername, filtered_href("peername", &e.peername))
-            };
-            // The account's name filters this list to it; the arrow beside it opens its page.
-            let account = match e.account_id {
-                Some(id) if !e.account_name.is_empty() => {
-                    Cell::link(&e.account_name, filtered_href("account_id", &id.to_string())).with_aside(
+        /// Peername and Account filter this list to the peer (the account's name is followed by
+        /// an arrow to its page).
+        fn cell(e: &SipSession, column: &ColumnSpec, ctx: &RenderCtx) -> Cell {
+            if column.column == SipSession::peername && !e.peername.is_empty() {
+                return Cell::link(&e.peername, filtered_href("peername", &e.peername));
+            }
+            if column.column == SipSession::account_name {
+                if let (Some(id), false) = (e.account_id, e.account_name.is_empty()) {
+                    return Cell::link(&e.account_name, filtered_href("account_id", &id.to_string())).with_aside(
                         format!("Account page of {}", e.account_name),
                         crate::categories::accounts::account_href(id),
-                    )
+                    );
                 }
-                _ => Cell::text(&e.account_name),
-            };
-            vec![
-                Cell::link(ctx.time(e.occurred_at), Self::detail_href(e)),
-                Cell::code(e.event.info()),
-                Cell::code(e.source.info()),
-                peername,
-                account,
-                Cell::text(&e.details),
-                Cell::text(&e.useragent),
-                Cell::text(&e.remote_addr),
-                Cell::text(&e.tls_cipher),
-                Cell::code(e.transport.info()),
-                Cell::yes_no(e.reconciled),
-            ]
+            }
+            standard_cell::<Self>(e, column, ctx)
         }
 
         fn detail(row: &SipSession, ctx: &RenderCtx) -> Vec<(String, Cell)> {

@@ -1,7 +1,7 @@
 //! System Events: what happened to the appliance outside the web console (seed name
 //! SystemEvent): heartbeats, updates, reboots, backups and restores.
 
-use crate::list::{CategorySpec, ColumnSpec as C, FilterSpec as F};
+use crate::list::{CategorySpec, ColumnSpec as C};
 use crate::models::UtcMillis;
 
 crate::record! {
@@ -20,34 +20,19 @@ pub const SPEC: CategorySpec = CategorySpec {
               backups and restores.",
     time: SystemEvent::occurred_at,
     columns: &[
-        C::new("Timestamp", SystemEvent::occurred_at).sorted_as("timestamp"),
-        C::new("Description", SystemEvent::description).sorted_as("description"),
+        C::new("Timestamp", SystemEvent::occurred_at).sorted_as("timestamp").links_detail(),
+        C::new("Description", SystemEvent::description).sorted_as("description").filtered_as("description"),
         C::new("Details", SystemEvent::details),
     ],
-    filters: &[F::on("description", "Description", &[SystemEvent::description])],
+    detail: &[],
+    accounts: &[],
 };
 
+/// The System Events list: every cell as its column declares it.
 #[cfg(feature = "ssr")]
-pub use server::SystemEvents;
+pub struct SystemEvents;
 
 #[cfg(feature = "ssr")]
-mod server {
-    use super::SystemEvent;
-    use crate::db::list::LogTable;
-    use crate::db::render::RenderCtx;
-    use crate::list::Cell;
-
-    pub struct SystemEvents;
-
-    impl LogTable for SystemEvents {
-        type Row = SystemEvent;
-
-        fn cells(row: &SystemEvent, ctx: &RenderCtx) -> Vec<Cell> {
-            vec![
-                Cell::link(ctx.time(row.occurred_at), Self::detail_href(row)),
-                Cell::text(&row.description),
-                Cell::text(&row.details),
-            ]
-        }
-    }
+impl crate::db::list::LogTable for SystemEvents {
+    type Row = SystemEvent;
 }

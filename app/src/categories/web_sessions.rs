@@ -2,7 +2,7 @@
 //! AuthenticationEvent).
 
 use crate::codes::AuthResult;
-use crate::list::{CategorySpec, ColumnSpec as C, FilterSpec as F};
+use crate::list::{CategorySpec, ColumnSpec as C};
 use crate::models::UtcMillis;
 
 crate::record! {
@@ -23,42 +23,22 @@ pub const SPEC: CategorySpec = CategorySpec {
               \"anonymousUser\" marks an event the system triggered.",
     time: WebSession::occurred_at,
     columns: &[
-        C::new("Timestamp", WebSession::occurred_at).sorted_as("timestamp"),
-        C::new("Result", WebSession::result).sorted_as("result"),
-        C::new("Username", WebSession::username).sorted_as("username"),
-        C::new("IP Address", WebSession::ip_address).sorted_as("ip"),
+        C::new("Timestamp", WebSession::occurred_at).sorted_as("timestamp").links_detail(),
+        C::new("Result", WebSession::result).sorted_as("result").filtered_as("result"),
+        C::new("Username", WebSession::username).sorted_as("username").filtered_as("username"),
+        C::new("IP Address", WebSession::ip_address).sorted_as("ip").filtered_as("ip"),
     ],
-    filters: &[
-        F::on("result", "Result", &[WebSession::result]),
-        F::on("username", "Username", &[WebSession::username]),
-        F::on("ip", "IP Address", &[WebSession::ip_address]),
-    ],
+    detail: &[],
+    accounts: &[],
 };
 
+/// The Web Sessions list: every cell as its column declares it.
 #[cfg(feature = "ssr")]
-pub use server::WebSessions;
+pub struct WebSessions;
 
 #[cfg(feature = "ssr")]
-mod server {
-    use super::WebSession;
-    use crate::db::list::LogTable;
-    use crate::db::render::RenderCtx;
-    use crate::list::Cell;
-
-    pub struct WebSessions;
-
-    impl LogTable for WebSessions {
-        type Row = WebSession;
-
-        fn cells(row: &WebSession, ctx: &RenderCtx) -> Vec<Cell> {
-            vec![
-                Cell::link(ctx.time(row.occurred_at), Self::detail_href(row)),
-                Cell::code(row.result.info()),
-                Cell::text(&row.username),
-                Cell::text(&row.ip_address),
-            ]
-        }
-    }
+impl crate::db::list::LogTable for WebSessions {
+    type Row = WebSession;
 }
 
 #[cfg(all(test, feature = "ssr"))]

@@ -54,7 +54,8 @@ async fn history<T: LogTable>(
     let req = ListRequest::of_account::<T>(id, RECENT)
         .ok_or_else(|| AppError::internal("account overview", "a log without an account filter"))?;
     let (total, rows) = read_page::<T>(state, &req, ctx).await?;
-    let query = serde_urlencoded::to_string(req.filter.0.iter().map(|(f, _)| (f.name, id)).collect::<Vec<_>>()).unwrap_or_default();
+    let query = serde_urlencoded::to_string(req.filter.0.iter().map(|(f, _)| (f.name, id)).collect::<Vec<_>>())
+        .unwrap_or_default();
     let section =
         AccountSection { title: T::SPEC.title.to_owned(), total, href: format!("{}?{query}", T::CATEGORY.route()) };
     let entries = rows

@@ -4,8 +4,8 @@
 use super::list::{ListRequest, LogTable};
 use super::render::RenderCtx;
 use super::AppState;
-use crate::categories::with_log_table;
 use crate::auth::Exporter;
+use crate::categories::with_log_table;
 use crate::error::AppError;
 use crate::list::Category;
 use bytes::Bytes;
@@ -41,7 +41,11 @@ pub async fn export(
     with_log_table!(category, T => export_of::<T>(state, exporter, raw_query).await)
 }
 
-async fn export_of<T: LogTable>(state: &AppState, _exporter: &Exporter, raw_query: &str) -> Result<CsvExport, AppError> {
+async fn export_of<T: LogTable>(
+    state: &AppState,
+    _exporter: &Exporter,
+    raw_query: &str,
+) -> Result<CsvExport, AppError> {
     let ctx = RenderCtx::load(&state.db).await?;
     let req = ListRequest::from_query::<T>(raw_query, &ctx)?;
     let zone = ctx.zone.name().replace('/', "_");

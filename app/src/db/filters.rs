@@ -88,14 +88,14 @@ impl FilterValue {
 
 /// The filters in force on a list, in the order of its form.
 #[derive(Clone, Debug, Default)]
-pub struct ListFilter(pub Vec<(&'static FilterSpec, FilterValue)>);
+pub struct ListFilter(pub Vec<(FilterSpec, FilterValue)>);
 
 impl ListFilter {
     /// Takes the category's filter parameters out of `q`.
     pub fn parse(q: &mut QueryParams, spec: &'static CategorySpec) -> Result<ListFilter, AppError> {
         let mut active = Vec::new();
-        for filter in spec.filters {
-            if let Some(value) = FilterValue::take(q, filter)? {
+        for filter in spec.filters() {
+            if let Some(value) = FilterValue::take(q, &filter)? {
                 active.push((filter, value));
             }
         }

@@ -5,13 +5,16 @@ use super::filters::ListFilter;
 use super::params::{Direction, ListParams, QueryParams};
 use super::query::{by_id, ListQuery};
 use super::record::Stored;
-use super::render::RenderCtx;
+use super::render::{duration, RenderCtx};
 use super::AppState;
 use crate::auth::Reader;
 use crate::categories::with_log_table;
 use crate::error::AppError;
-use crate::list::{Category, CategorySpec, Cell, Column, LogDetail, LogPage, LogRow, Record, SortState};
+use crate::list::{
+    Category, CategorySpec, Cell, Column, ColumnKind, ColumnSpec, LogDetail, LogPage, LogRow, Record, Shows, SortState,
+};
 use crate::models::UtcMillis;
+use sea_query::Value;
 use sqlx::Row;
 
 /// Which category a [`LogTable`] shows: written by the registry in `crate::categories`.
@@ -25,7 +28,15 @@ pub trait LogTable: Listed + 'static {
     type Row: Stored;
 
     /// The list's cells, one per column of `SPEC.columns`.
-    fn cells(row: &Self::Row, ctx: &RenderCtx) -> Vec<Cell>;
+    fn cells(row: &Self::Row, ctx: &RenderCtx) -> Vec<Cell> {
+        Self::SPEC.columns.iter().map(|column| Self::cell(row, column, ctx)).collect()
+    }
+
+    /// One cell, as its column declares it ([`standard_cell`]); a category whose cells link
+    /// elsewhere (a call's trace, a filtered list) overrides it for those columns.
+    fn cell(row: &Self::Row, column: &ColumnSpec, ctx: &RenderCtx) -> Cell {
+        standard_cell::<Self>(row, column, ctx)
+    }
     /// Hides what the appliance's policy hides (CDR numbers under MASK) from every way out:
     /// pages, detail, CSV and API. Most categories hide nothing.
     fn redact(_row: &mut Self::Row, _ctx: &RenderCtx) {}
@@ -45,13 +56,14 @@ pub trait LogTable: Listed + 'static {
         }
     }
 
-    /// Every stored field, labelled, for the detail page: by default the list's columns; a
-    /// category whose rows hold more overrides it and adds them to [`LogTable::columns_detail`].
+    /// Every stored field, labelled, for the detail page: the list's columns, then the
+    /// spec's detail columns. A category that adds fields of its own overrides it.
     fn detail(row: &Self::Row, ctx: &RenderCtx) -> Vec<(String, Cell)> {
         Self::columns_detail(row, ctx)
     }
 
-    /// The row's id and its list cells, labelled by their columns (without the link to itself).
+    /// The row's id, its list cells and its detail columns, labelled (without the link to
+    /// itself).
     fn columns_detail(row: &Self::Row, ctx: &RenderCtx) -> Vec<(String, Cell)> {
         let own = Self::detail_href(row);
         let mut fields = Vec::with_capacity(Self::SPEC.columns.len() + 1);
@@ -64,12 +76,45 @@ pub trait LogTable: Listed + 'static {
             }
             fields.push((column.label.to_owned(), cell));
         }
+        for column in Self::SPEC.detail {
+            fields.push((column.label.to_owned(), standard_cell::<Self>(row, column, ctx)));
+        }
         fields
     }
 
     /// Link to the row's detail page.
     fn detail_href(row: &Self::Row) -> String {
         format!("{}/{}", Self::CATEGORY.route(), row.row_id())
+    }
+}
+
+/// A column's cell as its declaration says: the value's text by its kind, then the link or
+/// format of [`Shows`].
+pub fn standard_cell<T: LogTable + ?Sized>(row: &T::Row, spec: &ColumnSpec, ctx: &RenderCtx) -> Cell {
+    let value = row.value_of(spec.column.name);
+    let number = match &value {
+        Some(Value::BigInt(n)) => *n,
+        _ => None,
+    };
+    let text = match &value {
+        Some(Value::String(Some(s))) => s.as_str(),
+        _ => "",
+    };
+    let cell = match spec.column.kind {
+        ColumnKind::Code(list) => list.codes.iter().find(|c| c.code == text).map(Cell::code).unwrap_or_default(),
+        ColumnKind::Text => Cell::text(text),
+        ColumnKind::Flag => Cell::yes_no(number.unwrap_or(0) != 0),
+        ColumnKind::Time => Cell::text(number.map(|ms| ctx.time(UtcMillis(ms))).unwrap_or_default()),
+        ColumnKind::Integer => Cell::text(number.map(|n| n.to_string()).unwrap_or_default()),
+    };
+    match spec.shows {
+        Shows::Value => cell,
+        Shows::DetailLink => Cell { href: Some(T::detail_href(row)), ..cell },
+        Shows::AccountLink(id) => match row.value_of(id.name) {
+            Some(Value::BigInt(id)) => Cell::account(cell.text, id),
+            _ => cell,
+        },
+        Shows::Duration => Cell::text(duration(number.unwrap_or(0))),
     }
 }
 

@@ -219,7 +219,6 @@ mod tests {
     use super::*;
     use crate::categories::web_sessions::SPEC;
 
-
     fn parse(raw: &str) -> Result<ListParams, AppError> {
         let mut q = QueryParams::parse(raw)?;
         let p = ListParams::parse(&mut q, &SPEC, chrono_tz::Europe::Rome)?;

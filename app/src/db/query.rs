@@ -105,9 +105,7 @@ impl ListQuery {
     /// One page of rows, by deferred join.
     pub fn page(&self, limit: u64, offset: u64) -> SelectStatement {
         let ids = self
-            .ordered(
-                self.filtered(Query::select().column(self.columns[0]).from(Alias::new(self.source)).to_owned()),
-            )
+            .ordered(self.filtered(Query::select().column(self.columns[0]).from(Alias::new(self.source)).to_owned()))
             .limit(limit)
             .offset(offset)
             .to_owned();
@@ -124,10 +122,7 @@ impl ListQuery {
     pub fn all(&self) -> SelectStatement {
         self.ordered(
             self.filtered(
-                Query::select()
-                    .columns(self.columns.iter().copied())
-                    .from(Alias::new(self.source))
-                    .to_owned(),
+                Query::select().columns(self.columns.iter().copied()).from(Alias::new(self.source)).to_owned(),
             ),
         )
     }

@@ -41,8 +41,11 @@ pub struct CategorySpec {
     /// time range filters.
     pub time: Column,
     pub columns: &'static [ColumnSpec],
-    /// The filter form's controls, in order.
-    pub filters: &'static [FilterSpec],
+    /// What a row's detail page shows besides the list's columns.
+    pub detail: &'static [ColumnSpec],
+    /// The columns that bind a row to an account (any of them): the list then has an
+    /// `account_id` filter, and the account's page a section for it.
+    pub accounts: &'static [Column],
 }
 
 impl CategorySpec {
@@ -56,9 +59,36 @@ impl CategorySpec {
         self.columns.iter().find(|c| c.sort_key == Some(key)).map(|c| c.column)
     }
 
+    /// The filter form's controls: the columns' own filters, selects (codes, yes/no) before
+    /// text, then the account filter.
+    pub fn filters(&'static self) -> Vec<FilterSpec> {
+        let mut all: Vec<FilterSpec> = self
+            .columns
+            .iter()
+            .filter_map(|c| {
+                let name = c.filter?;
+                let kind = match c.column.kind {
+                    ColumnKind::Code(list) => FilterKind::Code(list),
+                    ColumnKind::Flag => FilterKind::YesNo,
+                    _ if c.exact => FilterKind::Exact,
+                    _ => FilterKind::Prefix,
+                };
+                Some(FilterSpec { name, label: c.label, kind, columns: std::slice::from_ref(&c.column) })
+            })
+            .collect();
+        all.sort_by_key(|f| !matches!(f.kind, FilterKind::Code(_) | FilterKind::YesNo));
+        all.extend(self.account_filter());
+        all
+    }
+
     /// The filter of the rows bound to one account, if this list has one.
-    pub fn account_filter(&self) -> Option<&'static FilterSpec> {
-        self.filters.iter().find(|f| matches!(f.kind, FilterKind::AccountId))
+    pub fn account_filter(&self) -> Option<FilterSpec> {
+        (!self.accounts.is_empty()).then_some(FilterSpec {
+            name: "account_id",
+            label: "Account #",
+            kind: FilterKind::AccountId,
+            columns: self.accounts,
+        })
     }
 
     /// The code sets the list shows, each explained in the legend under it.
@@ -70,7 +100,7 @@ impl CategorySpec {
     }
 }
 
-/// One column of the list: its header and the stored column it shows (and sorts by).
+/// One column of the list: its header, the stored column it shows (and sorts by), and how.
 #[derive(Debug)]
 pub struct ColumnSpec {
     /// The `<th>` text and the CSV header.
@@ -78,21 +108,70 @@ pub struct ColumnSpec {
     pub column: Column,
     /// The `sort=` key; `None` when the column is not sortable.
     pub sort_key: Option<&'static str>,
+    /// The filter parameter, when the list filters on this column; the control follows from
+    /// the column's kind (codes and flags: a select; text: a prefix, or `exact`).
+    pub filter: Option<&'static str>,
+    /// Text filtered by equality rather than prefix (ids that must not match by prefix).
+    pub exact: bool,
+    pub shows: Shows,
+}
+
+/// How a column's value becomes its cell; the text follows from the column's kind (a time in
+/// the appliance's zone, a code with its meaning, Yes/No, the text itself).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shows {
+    Value,
+    /// A link to the row's detail page.
+    DetailLink,
+    /// A link to the account page of the id in this column, when the row is bound to one.
+    AccountLink(Column),
+    /// Seconds as h:mm:ss.
+    Duration,
 }
 
 impl ColumnSpec {
     pub const fn new(label: &'static str, column: Column) -> ColumnSpec {
-        ColumnSpec { label, column, sort_key: None }
+        ColumnSpec { label, column, sort_key: None, filter: None, exact: false, shows: Shows::Value }
     }
 
     /// Sortable, with this `sort=` key.
     pub const fn sorted_as(self, key: &'static str) -> ColumnSpec {
         ColumnSpec { sort_key: Some(key), ..self }
     }
+
+    /// Filtered by parameter `name`: by code, yes/no or text prefix, as the column's kind says.
+    pub const fn filtered_as(self, name: &'static str) -> ColumnSpec {
+        assert!(
+            matches!(self.column.kind, ColumnKind::Code(_) | ColumnKind::Flag | ColumnKind::Text),
+            "only codes, flags and text are filtered"
+        );
+        ColumnSpec { filter: Some(name), ..self }
+    }
+
+    /// Filtered by parameter `name`, on text equal to the column.
+    pub const fn filtered_exactly_as(self, name: &'static str) -> ColumnSpec {
+        assert!(matches!(self.column.kind, ColumnKind::Text), "an exact filter is on text");
+        ColumnSpec { filter: Some(name), exact: true, ..self }
+    }
+
+    /// The cell links to the row's detail page.
+    pub const fn links_detail(self) -> ColumnSpec {
+        ColumnSpec { shows: Shows::DetailLink, ..self }
+    }
+
+    /// The cell links to the account whose id is in `id`.
+    pub const fn links_account(self, id: Column) -> ColumnSpec {
+        ColumnSpec { shows: Shows::AccountLink(id), ..self }
+    }
+
+    /// Seconds, shown as h:mm:ss.
+    pub const fn as_duration(self) -> ColumnSpec {
+        ColumnSpec { shows: Shows::Duration, ..self }
+    }
 }
 
 /// One control of the filter form and the columns it matches (any of them, for several).
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FilterSpec {
     /// The query parameter.
     pub name: &'static str,
@@ -101,32 +180,7 @@ pub struct FilterSpec {
     pub columns: &'static [Column],
 }
 
-impl FilterSpec {
-    /// The filter a column's kind implies: its codes, yes/no, or a text prefix.
-    pub const fn on(name: &'static str, label: &'static str, columns: &'static [Column]) -> FilterSpec {
-        let kind = match columns[0].kind {
-            ColumnKind::Code(list) => FilterKind::Code(list),
-            ColumnKind::Flag => FilterKind::YesNo,
-            ColumnKind::Text => FilterKind::Prefix,
-            ColumnKind::Integer | ColumnKind::Time => panic!("no filter follows from this column's kind"),
-        };
-        FilterSpec { name, label, kind, columns }
-    }
-
-    /// Text equal to the column (ids that must not match by prefix, like call ids).
-    pub const fn exact(name: &'static str, label: &'static str, columns: &'static [Column]) -> FilterSpec {
-        assert!(matches!(columns[0].kind, ColumnKind::Text), "an exact filter is on text");
-        FilterSpec { name, label, kind: FilterKind::Exact, columns }
-    }
-
-    /// The rows bound to an account, by its id in any of `columns`.
-    pub const fn account(columns: &'static [Column]) -> FilterSpec {
-        assert!(matches!(columns[0].kind, ColumnKind::Integer), "an account is referred to by id");
-        FilterSpec { name: "account_id", label: "Account #", kind: FilterKind::AccountId, columns }
-    }
-}
-
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FilterKind {
     /// One of a closed set of codes: a `<select>`.
     Code(&'static CodeList),

@@ -85,8 +85,8 @@ fn FilterForm(category: Category, query: Memo<ParamsMap>) -> impl IntoView {
                     <input id=field_id(param::TEXT) type="search" name=param::TEXT placeholder="anywhere in the row" prop:value=value(param::TEXT)/>
                 </Field>
                 {spec
-                    .filters
-                    .iter()
+                    .filters()
+                    .into_iter()
                     .map(|f| {
                         let current = value(f.name);
                         let control = match f.kind {
@@ -143,12 +143,7 @@ fn FilterForm(category: Category, query: Memo<ParamsMap>) -> impl IntoView {
 }
 
 #[component]
-fn ListTable(
-    category: Category,
-    page: LogPage,
-    query: Memo<ParamsMap>,
-    refresh: Callback<()>,
-) -> impl IntoView {
+fn ListTable(category: Category, page: LogPage, query: Memo<ParamsMap>, refresh: Callback<()>) -> impl IntoView {
     let (spec, route) = (category.spec(), category.route());
     let default_sort = spec.default_sort_key();
     let csv_href = move || {

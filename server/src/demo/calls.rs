@@ -29,13 +29,9 @@ struct Leg<'a> {
 /// number (a conference room, a wrong number).
 fn party(a: Option<&DemoAccount>, dialled: &str) -> (String, String, String, Option<i64>, String) {
     match a {
-        Some(a) => (
-            a.phone_number.clone(),
-            a.description.clone(),
-            a.group_name.clone(),
-            Some(a.id),
-            a.user_agent.clone(),
-        ),
+        Some(a) => {
+            (a.phone_number.clone(), a.description.clone(), a.group_name.clone(), Some(a.id), a.user_agent.clone())
+        }
         None => (dialled.to_owned(), String::new(), String::new(), None, String::new()),
     }
 }

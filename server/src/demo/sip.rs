@@ -163,13 +163,8 @@ pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<u64> {
             transport: Transport::Tls,
         };
         // Bound to their peernames by the manual itself, with no cipher recorded.
-        out.row(SipSession {
-            peername: peer.to_owned(),
-            tls_cipher: String::new(),
-            reconciled: true,
-            ..example.row()
-        })
-        .await?;
+        out.row(SipSession { peername: peer.to_owned(), tls_cipher: String::new(), reconciled: true, ..example.row() })
+            .await?;
     }
     out.finish().await
 }

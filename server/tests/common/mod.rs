@@ -5,9 +5,9 @@
 use app::auth::password::Password;
 use app::auth::users;
 use app::codes::Role;
-use app::db::{AppState, Db};
+use app::db::Db;
+use server::application::{Application, Config};
 use server::demo::{fill, DemoConfig};
-use std::net::SocketAddr;
 
 /// The demo's newest instant: the start of the current minute, so that the accounts the
 /// demo leaves on line are registered now (registrations are judged by the real clock).
@@ -61,23 +61,29 @@ impl TestApp {
 
     /// The app on a database filled by the demo generator with `config`.
     pub async fn spawn_demo(config: DemoConfig) -> TestApp {
-        let app = TestApp::spawn_empty().await;
-        fill(&app.db, &config).await.expect("demo data");
-        app
+        TestApp::start(Some(config)).await
     }
 
     /// The app on a freshly migrated, empty database.
     pub async fn spawn_empty() -> TestApp {
+        TestApp::start(None).await
+    }
+
+    /// Opens a fresh database with the console users of [`USERS`] (and demo data), then
+    /// starts the app on it as `pslog serve` does, and signs the admin in.
+    async fn start(demo: Option<DemoConfig>) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}/pslog.db", dir.path().display());
         let db = server::database::open(&url).await.expect("open database");
-        let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
-        let (bound, _handle) = server::web::serve(AppState::new(db.clone()), addr, "target/site").await.expect("serve");
         for (name, role) in USERS {
             let password = Password::new(PASSWORD.into()).unwrap();
             users::add(&db, users::Actor::CommandLine, name, role, password, None, 0).await.expect("user");
         }
-        let base = format!("http://{bound}");
+        if let Some(config) = demo {
+            fill(&db, &config).await.expect("demo data");
+        }
+        let server = Application::on(db.clone(), Config::quiet(url)).await.expect("start the app");
+        let base = format!("http://{}", server.addr());
         let client = browser(&base);
         let app = TestApp { base, db, client, _dir: dir };
         assert_eq!(app.login(&app.client, "admin", PASSWORD).await, "/", "admin logs in");

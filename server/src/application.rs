@@ -1,0 +1,85 @@
+//! One way to start the console: [`Application::build`] opens and migrates the database,
+//! binds the address, starts the background tasks (unless told not to) and serves. `main`,
+//! the integration tests and the bench all start it this way, so what they test is what runs.
+
+use crate::{database, reconcile, tasks, web};
+use anyhow::Context;
+use app::db::{AppState, Db};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// Everything a running console is configured with.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database_url: String,
+    /// Port 0 picks a free port (tests).
+    pub addr: SocketAddr,
+    /// Where the compiled wasm, JS and CSS are.
+    pub site_root: String,
+    /// Idle time after which a console session ends.
+    pub session_idle: Duration,
+    /// Background tasks: housekeeping, heartbeats and SIP reconciliation every so often;
+    /// `None` runs none (tests that want a quiet database).
+    pub reconcile_every: Option<Duration>,
+}
+
+impl Config {
+    /// The defaults of `pslog serve` for `database_url`, on a free port, with no background
+    /// tasks: what a test starts.
+    pub fn quiet(database_url: impl Into<String>) -> Config {
+        Config {
+            database_url: database_url.into(),
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            site_root: web::site_root(),
+            session_idle: app::auth::session::DEFAULT_IDLE,
+            reconcile_every: None,
+        }
+    }
+}
+
+/// A console serving on [`Application::addr`].
+pub struct Application {
+    pub state: AppState,
+    addr: SocketAddr,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Application {
+    /// Opens the database of `config` and starts the console on it.
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        let db = database::open(&config.database_url).await?;
+        Application::on(db, config).await
+    }
+
+    /// Starts the console on an open database.
+    pub async fn on(db: Db, config: Config) -> anyhow::Result<Application> {
+        let mut state = AppState::new(db);
+        state.session_idle = config.session_idle;
+        if let Some(period) = config.reconcile_every {
+            tasks::spawn_all(state.clone());
+            reconcile::spawn(state.db.clone(), period);
+        }
+        let (addr, server) = web::serve(state.clone(), config.addr, &config.site_root)
+            .await
+            .with_context(|| format!("cannot listen on {}", config.addr))?;
+        tasks::started(&state.db, chrono::Utc::now().timestamp_millis(), &addr.to_string()).await?;
+        Ok(Application { state, addr, server })
+    }
+
+    /// The address it serves on (the one bound, when the config asked for port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.state.db
+    }
+
+    /// Serves until the server stops or the process is interrupted.
+    pub async fn run_until_stopped(self) {
+        tokio::select! {
+            _ = self.server => {}
+            _ = tokio::signal::ctrl_c() => eprintln!("stopping"),
+        }
+    }
+}
