@@ -4,7 +4,7 @@
 use super::batch::BatchInsert;
 use super::people::DemoAccount;
 use super::seeds::at;
-use super::Gen;
+use super::{Gen, DAY_MS};
 use app::categories::cdr::Cdr;
 use app::codes::{CallType, Disposition as D, HangupCause as H};
 use app::models::UtcMillis;
@@ -252,8 +252,12 @@ pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<u64> {
 }
 
 /// The manual's transfer trace (call id 1251498178) and three-way call, between its two
-/// example accounts.
+/// example accounts. Its legs keep their times of day and spacing but are moved, by whole
+/// days, to two days before the anchor: at their 2015 dates the retention purge (12 months
+/// by default) would delete them as soon as the server starts.
 async fn seed_trace(gen: &Gen<'_>, out: &mut BatchInsert<'_, Cdr>) -> anyhow::Result<()> {
+    let shift = (gen.anchor - 2 * DAY_MS - at("2015-04-28 16:12:17.000")).div_euclid(DAY_MS) * DAY_MS;
+    let at = |time: &str| at(time) + shift;
     let arthur = Some(&gen.accounts[0]);
     let dante = Some(&gen.accounts[1]);
     let answered = |time, callee, total, talk, call_id, call_type| Leg {
