@@ -40,12 +40,14 @@ fn client_ip(request: &Request) -> String {
     request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default()
 }
 
+/// The compiled wasm, JS and CSS, and the favicon.
+fn is_static(path: &str) -> bool {
+    path.starts_with("/pkg/") || path == app::FAVICON
+}
+
 /// What anyone may reach: the login page, its form nonce, and the static files it needs.
 fn is_public(method: &Method, path: &str) -> bool {
-    path == "/login"
-        || (method == Method::POST && path == "/api/login_form")
-        || path.starts_with("/pkg/")
-        || path == "/favicon.ico"
+    path == "/login" || (method == Method::POST && path == "/api/login_form") || is_static(path)
 }
 
 /// `host[:port]` of an `Origin` or `Referer` value.
@@ -91,7 +93,7 @@ pub async fn gate(State(state): State<AppState>, mut request: Request, next: Nex
     let secure = is_https(request.headers(), request.uri().scheme_str());
     let mut stale_cookie = false;
     // Static files need no session: spare the database a lookup per file.
-    let static_file = request.uri().path().starts_with("/pkg/");
+    let static_file = is_static(request.uri().path());
     if let Some(token) = read_cookie(request.headers(), SESSION_COOKIE).filter(|_| !static_file) {
         match session::lookup(&state.db, &token, state.session_idle, now_ms()).await {
             Ok(Lookup::Active(caller)) => {
