@@ -35,7 +35,7 @@ const CASES: Case[] = [
     text: { label: "UserAgent", column: "UserAgent" }, opens: /\/accounts\/\d+$/ },
   { name: "Secure Messages", route: "/logs/messages", headers: ["UUID", "From", "To", "Tech Message", "API Version",
       "Status", "Send Attempts", "Received", "Processed"],
-    code: { label: "Status", value: "DELIVERED", column: "Status" }, text: { label: "From", column: "From" } },
+    code: { label: "Status", value: "DELIVERED", column: "Status" }, text: { label: "Sender", column: "From" } },
   { name: "Install Messages", route: "/logs/install-messages", headers: ["Timestamp", "Account", "Platform", "Variant",
       "Sent", "Sent By", "Recipient", "Message Type"],
     code: { label: "Platform", value: "ANDROID", column: "Platform" }, text: { label: "Sent By", column: "Sent By" } },

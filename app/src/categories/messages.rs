@@ -33,11 +33,11 @@ pub const SPEC: CategorySpec = CategorySpec {
         C::new("From", SecureMessage::from_account)
             .sorted_as("from")
             .links_account(SecureMessage::from_account_id)
-            .filtered_as("sender"),
+            .filtered_as_labelled("sender", "Sender"),
         C::new("To", SecureMessage::to_account)
             .sorted_as("to")
             .links_account(SecureMessage::to_account_id)
-            .filtered_as("recipient"),
+            .filtered_as_labelled("recipient", "Recipient"),
         C::new("Tech Message", SecureMessage::tech_message).filtered_as("tech"),
         C::new("API Version", SecureMessage::api_version),
         C::new("Status", SecureMessage::status).sorted_as("status").filtered_as("status"),

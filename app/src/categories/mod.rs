@@ -52,9 +52,15 @@ mod tests {
     fn check<T: LogTable>() {
         let spec = T::SPEC;
         use crate::list::param::*;
-        for f in spec.filters() {
+        let filters = spec.filters();
+        for (i, f) in filters.iter().enumerate() {
             for common in [PAGE, SIZE, SORT, DIR, FROM, TO, TEXT] {
                 assert_ne!(f.name, common, "{}: filter '{common}' shadows a list parameter", spec.title);
+            }
+            // Every control has a label of its own (a user, or a test, finds it by its label).
+            for other in ["From", "To", "Text", "Items to show"].iter().chain(filters[i + 1..].iter().map(|g| &g.label))
+            {
+                assert_ne!(f.label, *other, "{}: two filter controls are labelled '{other}'", spec.title);
             }
             for c in f.columns {
                 assert!(T::Row::COLUMNS.contains(c), "{}: filter {} on a column of another row", spec.title, f.name);

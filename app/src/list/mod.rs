@@ -73,7 +73,8 @@ impl CategorySpec {
                     _ if c.exact => FilterKind::Exact,
                     _ => FilterKind::Prefix,
                 };
-                Some(FilterSpec { name, label: c.label, kind, columns: std::slice::from_ref(&c.column) })
+                let label = c.filter_label.unwrap_or(c.label);
+                Some(FilterSpec { name, label, kind, columns: std::slice::from_ref(&c.column) })
             })
             .collect();
         all.sort_by_key(|f| !matches!(f.kind, FilterKind::Code(_) | FilterKind::YesNo));
@@ -113,6 +114,9 @@ pub struct ColumnSpec {
     pub filter: Option<&'static str>,
     /// Text filtered by equality rather than prefix (ids that must not match by prefix).
     pub exact: bool,
+    /// The filter control's label when the header would not do (a "From" column beside the
+    /// time range's "From").
+    pub filter_label: Option<&'static str>,
     pub shows: Shows,
 }
 
@@ -131,7 +135,15 @@ pub enum Shows {
 
 impl ColumnSpec {
     pub const fn new(label: &'static str, column: Column) -> ColumnSpec {
-        ColumnSpec { label, column, sort_key: None, filter: None, exact: false, shows: Shows::Value }
+        ColumnSpec {
+            label,
+            column,
+            sort_key: None,
+            filter: None,
+            exact: false,
+            filter_label: None,
+            shows: Shows::Value,
+        }
     }
 
     /// Sortable, with this `sort=` key.
@@ -146,6 +158,11 @@ impl ColumnSpec {
             "only codes, flags and text are filtered"
         );
         ColumnSpec { filter: Some(name), ..self }
+    }
+
+    /// Filtered by parameter `name`, its control labelled `label` rather than by the header.
+    pub const fn filtered_as_labelled(self, name: &'static str, label: &'static str) -> ColumnSpec {
+        ColumnSpec { filter_label: Some(label), ..self.filtered_as(name) }
     }
 
     /// Filtered by parameter `name`, on text equal to the column.
