@@ -1,9 +1,10 @@
-//! The HTTP API under `/api/v1`: `GET /api/v1/<category>` (JSON) and
-//! `GET /api/v1/<category>.csv` (the CSV export), with the same query as the list page.
+//! The HTTP API under `/api/v1`: `GET /api/v1/<category>` (JSON), `GET /api/v1/<category>/<id>`
+//! (one item) and `GET /api/v1/<category>.csv` (the CSV export), with the same query as the
+//! list page.
 
 use app::auth::{Caller, Exporter, Reader};
 use app::db::csv::export;
-use app::db::list::fetch_items;
+use app::db::list::{fetch_item, fetch_items};
 use app::db::AppState;
 use app::error::AppError;
 use app::list::Category;
@@ -15,7 +16,18 @@ use axum::routing::get;
 use axum::{Json, Router};
 
 pub fn routes<S>(state: AppState) -> Router<S> {
-    Router::new().route("/api/v1/{resource}", get(list)).with_state(state)
+    Router::new().route("/api/v1/{resource}", get(list)).route("/api/v1/{resource}/{id}", get(item)).with_state(state)
+}
+
+/// One item of a list, as its JSON page shows it; 404 when there is no such row.
+async fn item(State(state): State<AppState>, caller: Caller, Path((slug, id)): Path<(String, String)>) -> Response {
+    let result = async {
+        let category =
+            Category::from_slug(&slug).ok_or_else(|| AppError::NotFound(format!("There is no log named '{slug}'.")))?;
+        let id: i64 = id.parse().map_err(|_| AppError::BadRequest(format!("'{id}' is not a row id.")))?;
+        Ok::<_, AppError>(Json(fetch_item(&state, &Reader::of(caller), category, id).await?).into_response())
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
 }
 
 /// Reading needs a signed-in caller ([`Reader`]); the CSV export an [`Exporter`].

@@ -199,8 +199,11 @@ async fn attempt(
 ) -> Result<Response, AppError> {
     let now = now_ms();
     if let Verdict::Locked(wait) = state.throttle.check(ip, username, Instant::now()) {
+        // Web Sessions' results are a closed set without "locked": a refused attempt is a
+        // failed one there; the Security Event says why.
         let mut tx = state.db.begin().await?;
         let text = "Login refused: too many failed attempts";
+        journal::web_session(&mut tx, now, &[AuthResult::FailBadCredentials], username, ip).await?;
         journal::security(&mut tx, now, SecurityEventType::LoginFailed, text, username, ip).await?;
         tx.commit().await?;
         let minutes = wait.as_secs().div_ceil(60).to_string();

@@ -3,7 +3,10 @@
 
 use app::auth::journal;
 use app::codes::SecurityEventType;
+use app::db::render::RenderCtx;
 use app::db::{AppState, Db};
+use chrono::{TimeZone, Timelike};
+use chrono_tz::Tz;
 use std::future::Future;
 use std::time::Duration;
 
@@ -16,17 +19,14 @@ fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-/// Runs `job` every `period` (the first run after one period when `skip_first`).
-fn every<F, Fut>(period: Duration, skip_first: bool, mut job: F)
+/// Runs `job` every `period`, the first time at once.
+fn every<F, Fut>(period: Duration, mut job: F)
 where
     F: FnMut() -> Fut + Send + 'static,
     Fut: Future<Output = ()> + Send,
 {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(period);
-        if skip_first {
-            tick.tick().await;
-        }
         loop {
             tick.tick().await;
             job().await;
@@ -37,7 +37,7 @@ where
 /// Starts every periodic task; they run until the process ends.
 pub fn spawn_all(state: AppState) {
     let db = state.db.clone();
-    every(HOUSEKEEPING_EVERY, false, move || {
+    every(HOUSEKEEPING_EVERY, move || {
         let db = db.clone();
         async move {
             match app::categories::messages::expire_queued(&db, now_ms()).await {
@@ -53,7 +53,7 @@ pub fn spawn_all(state: AppState) {
         }
     });
     let (db, idle) = (state.db.clone(), state.session_idle);
-    every(HOUSEKEEPING_EVERY, false, move || {
+    every(HOUSEKEEPING_EVERY, move || {
         let db = db.clone();
         async move {
             match app::auth::session::sweep(&db, idle, now_ms()).await {
@@ -64,14 +64,40 @@ pub fn spawn_all(state: AppState) {
         }
     });
     let db = state.db;
-    every(HEARTBEAT_EVERY, true, move || {
-        let db = db.clone();
-        async move {
+    tokio::spawn(async move {
+        loop {
+            let zone = match RenderCtx::load(&db).await {
+                Ok(ctx) => ctx.zone,
+                Err(e) => {
+                    tracing::error!(error = %e, "heartbeat: settings unreadable");
+                    chrono_tz::UTC
+                }
+            };
+            let now = now_ms();
+            let mark = next_heartbeat(now, zone);
+            tokio::time::sleep(Duration::from_millis((mark - now).max(0) as u64)).await;
             if let Err(e) = heartbeat(&db, now_ms()).await {
                 tracing::error!(error = %e, "heartbeat failed");
             }
         }
     });
+}
+
+/// The next heartbeat after `now_ms`: the next 00, 04, 08, 12, 16 or 20 o'clock of the
+/// appliance's zone, as the seeds' heartbeats fall.
+pub fn next_heartbeat(now_ms: i64, zone: Tz) -> i64 {
+    let hour_ms = 3_600_000;
+    // Whole hours after now, until one is a 4-hour mark in the zone (DST shifts included).
+    let mut t = now_ms - now_ms.rem_euclid(hour_ms) + hour_ms;
+    for _ in 0..8 {
+        let local = zone.timestamp_millis_opt(t).single().map(|l| (l.hour(), l.minute()));
+        if matches!(local, Some((h, 0)) if h % 4 == 0) {
+            return t;
+        }
+        t += hour_ms;
+    }
+    // A zone whose offset is not whole hours: every 4 hours from now.
+    now_ms + HEARTBEAT_EVERY.as_millis() as i64
 }
 
 /// The heartbeat: a System Event and its Security Event.
@@ -91,4 +117,29 @@ pub async fn started(db: &Db, at: i64, addr: &str) -> anyhow::Result<()> {
     journal::system(&mut tx, at, "Console service started", &details).await?;
     tx.commit().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_heartbeat;
+    use chrono::{TimeZone, Utc};
+
+    fn at(zone: chrono_tz::Tz, y: i32, mo: u32, d: u32, h: u32, mi: u32) -> i64 {
+        zone.with_ymd_and_hms(y, mo, d, h, mi, 0).single().unwrap().timestamp_millis()
+    }
+
+    #[test]
+    fn heartbeats_fall_on_the_four_hour_marks_of_the_appliance_zone() {
+        let utc = chrono_tz::UTC;
+        assert_eq!(next_heartbeat(at(utc, 2026, 11, 23, 13, 7), utc), at(utc, 2026, 11, 23, 16, 0));
+        // Exactly on a mark: the next one.
+        assert_eq!(next_heartbeat(at(utc, 2026, 11, 23, 16, 0), utc), at(utc, 2026, 11, 23, 20, 0));
+        assert_eq!(next_heartbeat(at(utc, 2026, 11, 23, 22, 59), utc), at(utc, 2026, 11, 24, 0, 0));
+        let rome = chrono_tz::Europe::Rome;
+        assert_eq!(next_heartbeat(at(rome, 2026, 11, 23, 9, 30), rome), at(rome, 2026, 11, 23, 12, 0));
+        // Half-hour zones have no whole-hour marks: four hours on.
+        let kolkata = chrono_tz::Asia::Kolkata;
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 10, 10, 0).unwrap().timestamp_millis();
+        assert_eq!(next_heartbeat(now, kolkata), now + 4 * 3_600_000);
+    }
 }

@@ -178,3 +178,25 @@ async fn messages_queued_for_over_72_hours_expire() {
     // Two hours later the second one expires too.
     assert_eq!(app::categories::messages::expire_queued(&app.db, now + 2 * hour).await.unwrap(), 1);
 }
+
+#[tokio::test]
+async fn one_item_of_every_list_reads_as_its_list_shows_it() {
+    let app = TestApp::spawn(100).await;
+    for category in Category::ALL {
+        let page = app.json(&format!("/api/v1/{}?size=10", category.slug())).await;
+        let Some(first) = page["items"].as_array().and_then(|items| items.first()) else { continue };
+        let id = first["id"].as_i64().unwrap();
+        assert_eq!(&app.json(&format!("/api/v1/{}/{id}", category.slug())).await, first, "{category:?}");
+        let (status, _, body) = app.get(&format!("/api/v1/{}/999999999", category.slug())).await;
+        assert_eq!(status, 404, "{category:?}: {body}");
+        assert!(body.contains("There is no"), "{body}");
+    }
+    assert_eq!(app.get("/api/v1/cdr/abc").await.0, 400);
+    assert_eq!(app.get("/api/v1/nonsense/1").await.0, 404);
+    // Masking applies to one item as to the list.
+    app.execute("UPDATE settings SET cdr_masking = 'MASK'").await;
+    let masked = app.json("/api/v1/cdr?size=10&disposition=ANSWERED").await["items"][0].clone();
+    let item = app.json(&format!("/api/v1/cdr/{}", masked["id"])).await;
+    assert!(item["caller_number"].as_str().unwrap().contains('*'), "{item}");
+    assert_eq!(item, masked);
+}

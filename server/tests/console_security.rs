@@ -166,6 +166,13 @@ async fn repeated_failures_are_slowed_then_refused_alike_for_known_and_unknown_u
         0
     );
     assert_eq!(security_count(&app, "LOGIN_FAILED", "Login refused: too many failed attempts").await, 2);
+    // Each refused attempt is in Web Sessions too: 5 failures and 1 refusal for each name.
+    for name in ["auditor", "ghost"] {
+        let sql =
+            format!("SELECT COUNT(*) FROM web_session WHERE result = 'FAIL_BAD_CREDENTIALS' AND username = '{name}'");
+        let expected = if name == "ghost" { 1 } else { 6 };
+        assert_eq!(app.scalar(&sql).await, expected, "{name}");
+    }
     // Another user from another address is not affected.
     assert_eq!(app.login(&browser(&app.base), "support", PASSWORD).await, "/");
 }

@@ -56,6 +56,7 @@ const CALLS: &[Call] = &[
     get("/api/v1/cdr", Needs::Reader),
     get("/api/v1/web-sessions?result=SUCCESS", Needs::Reader),
     get("/api/v1/accounts", Needs::Reader),
+    get("/api/v1/cdr/1", Needs::Reader),
     get("/api/v1/cdr.csv", Needs::Exporter),
     get("/api/v1/security.csv", Needs::Exporter),
     post("/api/whoami", &[], Needs::Reader),

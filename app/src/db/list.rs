@@ -204,11 +204,16 @@ pub async fn row_of<T: LogTable>(state: &AppState, id: i64, ctx: &RenderCtx) -> 
     }
 }
 
+/// One row of `T` by id, or a 404 saying there is none.
+async fn existing_row<T: LogTable>(state: &AppState, id: i64, ctx: &RenderCtx) -> Result<T::Row, AppError> {
+    row_of::<T>(state, id, ctx)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("There is no {} row with id {id}.", T::SPEC.title)))
+}
+
 async fn detail_of<T: LogTable>(state: &AppState, id: i64) -> Result<LogDetail, AppError> {
     let ctx = RenderCtx::load(&state.db).await?;
-    let row = row_of::<T>(state, id, &ctx)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("There is no {} row with id {id}.", T::SPEC.title)))?;
+    let row = existing_row::<T>(state, id, &ctx).await?;
     Ok(LogDetail { fields: T::detail(&row, &ctx), time_zone: ctx.zone.name().to_owned() })
 }
 
@@ -235,6 +240,21 @@ pub async fn fetch_detail(
     id: i64,
 ) -> Result<LogDetail, AppError> {
     with_log_table!(category, T => detail_of::<T>(state, id).await)
+}
+
+async fn item_of<T: LogTable>(state: &AppState, id: i64) -> Result<serde_json::Value, AppError> {
+    let ctx = RenderCtx::load(&state.db).await?;
+    serde_json::to_value(existing_row::<T>(state, id, &ctx).await?).map_err(|e| AppError::internal("json", e))
+}
+
+/// One item of the JSON API, as the list's items show it (redacted).
+pub async fn fetch_item(
+    state: &AppState,
+    _reader: &Reader,
+    category: Category,
+    id: i64,
+) -> Result<serde_json::Value, AppError> {
+    with_log_table!(category, T => item_of::<T>(state, id).await)
 }
 
 /// One page of the JSON API: `{ "total": n, "items": [...] }`, the items as stored (redacted).
