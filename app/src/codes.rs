@@ -101,6 +101,9 @@ macro_rules! code_enum {
             fn value(&self) -> sea_query::Value {
                 self.code().into()
             }
+            fn cell_value(&self) -> $crate::db::record::CellValue<'_> {
+                $crate::db::record::CellValue::Code(Some(self.info()))
+            }
         }
 
         #[cfg(feature = "ssr")]
@@ -110,6 +113,9 @@ macro_rules! code_enum {
             }
             fn value(&self) -> sea_query::Value {
                 self.map(|c| c.code()).into()
+            }
+            fn cell_value(&self) -> $crate::db::record::CellValue<'_> {
+                $crate::db::record::CellValue::Code(self.map(|c| c.info()))
             }
         }
 

@@ -97,4 +97,6 @@ async fn main() {
         before,
         peak_rss_mib()
     );
+    let (elapsed, bytes) = time(&client, &format!("{base}/api/v1/cdr.csv")).await;
+    println!("CSV of every CDR row: {:.1} s, {:.0} MiB", elapsed.as_secs_f64(), bytes as f64 / 1_048_576.0);
 }

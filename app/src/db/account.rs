@@ -28,7 +28,7 @@ pub async fn overview(state: &AppState, _reader: &Reader, id: i64) -> Result<Acc
     });
     let mut sections = Vec::new();
     let mut timeline = Vec::new();
-    for category in Category::of_accounts() {
+    for category in Category::bound_to_accounts() {
         let (section, entries) = with_log_table!(category, T => history::<T>(state, id, &ctx).await)?;
         sections.push(section);
         timeline.extend(entries);

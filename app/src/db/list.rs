@@ -4,7 +4,7 @@
 use super::filters::ListFilter;
 use super::params::{Direction, ListParams, QueryParams};
 use super::query::{by_id, ListQuery};
-use super::record::Stored;
+use super::record::{CellValue, Stored};
 use super::render::{duration, RenderCtx};
 use super::AppState;
 use crate::auth::Reader;
@@ -14,7 +14,6 @@ use crate::list::{
     Category, CategorySpec, Cell, Column, ColumnKind, ColumnSpec, LogDetail, LogPage, LogRow, Record, Shows, SortState,
 };
 use crate::models::UtcMillis;
-use sea_query::Value;
 use sqlx::Row;
 
 /// Which category a [`LogTable`] shows: written by the registry in `crate::categories`.
@@ -50,8 +49,8 @@ pub trait LogTable: Listed + 'static {
 
     /// When the row happened: its value of the spec's time column (for the account timeline).
     fn occurred(row: &Self::Row) -> UtcMillis {
-        match row.value_of(Self::SPEC.time.name) {
-            Some(sea_query::Value::BigInt(Some(ms))) => UtcMillis(ms),
+        match row.cell_value(Self::SPEC.time.name) {
+            Some(CellValue::Number(Some(ms))) => UtcMillis(ms),
             _ => UtcMillis(0),
         }
     }
@@ -91,27 +90,26 @@ pub trait LogTable: Listed + 'static {
 /// A column's cell as its declaration says: the value's text by its kind, then the link or
 /// format of [`Shows`].
 pub fn standard_cell<T: LogTable + ?Sized>(row: &T::Row, spec: &ColumnSpec, ctx: &RenderCtx) -> Cell {
-    let value = row.value_of(spec.column.name);
-    let number = match &value {
-        Some(Value::BigInt(n)) => *n,
+    let value = row.cell_value(spec.column.name);
+    let number = match value {
+        Some(CellValue::Number(n)) => n,
         _ => None,
     };
-    let text = match &value {
-        Some(Value::String(Some(s))) => s.as_str(),
-        _ => "",
-    };
-    let cell = match spec.column.kind {
-        ColumnKind::Code(list) => list.codes.iter().find(|c| c.code == text).map(Cell::code).unwrap_or_default(),
-        ColumnKind::Text => Cell::text(text),
-        ColumnKind::Flag => Cell::yes_no(number.unwrap_or(0) != 0),
-        ColumnKind::Time => Cell::text(number.map(|ms| ctx.time(UtcMillis(ms))).unwrap_or_default()),
-        ColumnKind::Integer => Cell::text(number.map(|n| n.to_string()).unwrap_or_default()),
+    let cell = match value {
+        Some(CellValue::Code(info)) => info.map(Cell::code).unwrap_or_default(),
+        Some(CellValue::Text(text)) => Cell::text(text),
+        Some(CellValue::Flag(flag)) => Cell::yes_no(flag),
+        Some(CellValue::Number(Some(ms))) if spec.column.kind == ColumnKind::Time => {
+            Cell::text(ctx.time(UtcMillis(ms)))
+        }
+        Some(CellValue::Number(n)) => Cell::text(n.map(|n| n.to_string()).unwrap_or_default()),
+        None => Cell::default(),
     };
     match spec.shows {
         Shows::Value => cell,
         Shows::DetailLink => Cell { href: Some(T::detail_href(row)), ..cell },
-        Shows::AccountLink(id) => match row.value_of(id.name) {
-            Some(Value::BigInt(id)) => Cell::account(cell.text, id),
+        Shows::AccountLink(id) => match row.cell_value(id.name) {
+            Some(CellValue::Number(id)) => Cell::account(cell.text, id),
             _ => cell,
         },
         Shows::Duration => Cell::text(duration(number.unwrap_or(0))),

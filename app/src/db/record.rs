@@ -1,7 +1,7 @@
 //! Server side of [`crate::list::Record`]: rows decoded by column name, the values of an
 //! insert, and columns as sea-query identifiers, so that SQL names them by their declaration.
 
-use crate::codes::CodeSet;
+use crate::codes::{CodeInfo, CodeSet};
 use crate::error::AppError;
 use crate::list::{Column, Record};
 use crate::models::UtcMillis;
@@ -15,8 +15,17 @@ pub trait Stored: Record + serde::Serialize + Send + Sync + Sized + 'static {
     fn decode(row: &AnyRow) -> Result<Self, AppError>;
     /// The values of the written columns, in [`Record::COLUMNS`] order.
     fn values(&self, with_id: bool) -> Vec<Value>;
-    /// One column's value, by name.
-    fn value_of(&self, column: &str) -> Option<Value>;
+    /// One column's value, by name, borrowed for showing it.
+    fn cell_value(&self, column: &str) -> Option<CellValue<'_>>;
+}
+
+/// A field's value as a cell shows it, borrowed from the row (a CSV export shows millions).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CellValue<'a> {
+    Number(Option<i64>),
+    Text(&'a str),
+    Flag(bool),
+    Code(Option<&'static CodeInfo>),
 }
 
 /// The columns an insert of `R` writes.
@@ -48,6 +57,7 @@ impl sea_query::Iden for Column {
 pub trait ColumnValue: Sized {
     fn read(row: &AnyRow, column: &str) -> Result<Self, AppError>;
     fn value(&self) -> Value;
+    fn cell_value(&self) -> CellValue<'_>;
 }
 
 impl ColumnValue for i64 {
@@ -57,6 +67,9 @@ impl ColumnValue for i64 {
     fn value(&self) -> Value {
         (*self).into()
     }
+    fn cell_value(&self) -> CellValue<'_> {
+        CellValue::Number(Some(*self))
+    }
 }
 
 impl ColumnValue for Option<i64> {
@@ -65,6 +78,9 @@ impl ColumnValue for Option<i64> {
     }
     fn value(&self) -> Value {
         (*self).into()
+    }
+    fn cell_value(&self) -> CellValue<'_> {
+        CellValue::Number(*self)
     }
 }
 
@@ -76,6 +92,9 @@ impl ColumnValue for String {
     fn value(&self) -> Value {
         self.clone().into()
     }
+    fn cell_value(&self) -> CellValue<'_> {
+        CellValue::Text(self)
+    }
 }
 
 /// A 0/1 flag (SQLite has no boolean type).
@@ -86,6 +105,9 @@ impl ColumnValue for bool {
     fn value(&self) -> Value {
         (*self as i64).into()
     }
+    fn cell_value(&self) -> CellValue<'_> {
+        CellValue::Flag(*self)
+    }
 }
 
 impl ColumnValue for UtcMillis {
@@ -95,6 +117,9 @@ impl ColumnValue for UtcMillis {
     fn value(&self) -> Value {
         self.0.into()
     }
+    fn cell_value(&self) -> CellValue<'_> {
+        CellValue::Number(Some(self.0))
+    }
 }
 
 impl ColumnValue for Option<UtcMillis> {
@@ -103,6 +128,9 @@ impl ColumnValue for Option<UtcMillis> {
     }
     fn value(&self) -> Value {
         self.map(|t| t.0).into()
+    }
+    fn cell_value(&self) -> CellValue<'_> {
+        CellValue::Number(self.map(|t| t.0))
     }
 }
 

@@ -25,7 +25,7 @@ impl Category {
     }
 
     /// The logs an account's rows appear in: those with an account filter.
-    pub fn of_accounts() -> impl Iterator<Item = Category> {
+    pub fn bound_to_accounts() -> impl Iterator<Item = Category> {
         Self::LOGS.iter().copied().filter(|c| c.spec().account_filter().is_some())
     }
 }

@@ -160,10 +160,10 @@ macro_rules! record {
                 values
             }
 
-            fn value_of(&self, column: &str) -> Option<sea_query::Value> {
+            fn cell_value(&self, column: &str) -> Option<$crate::db::record::CellValue<'_>> {
                 use $crate::db::record::ColumnValue;
                 match column {
-                    $(stringify!($field) => Some(self.$field.value()),)+
+                    $(stringify!($field) => Some(self.$field.cell_value()),)+
                     _ => None,
                 }
             }
