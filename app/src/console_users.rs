@@ -31,7 +31,7 @@ pub struct ConsoleUsersList {
 pub async fn list_console_users() -> Result<ConsoleUsersList, AppError> {
     let admin = crate::auth::Admin::from_context().inspect_err(AppError::set_page_status)?;
     let state = crate::db::AppState::from_context()?;
-    let ctx = crate::db::render::RenderCtx::from_settings(&state.db.settings().await?)?;
+    let ctx = crate::db::render::RenderCtx::load(&state.db).await?;
     let now = chrono::Utc::now().timestamp_millis();
     let users = crate::auth::users::list(&state.db).await?;
     let users = users

@@ -53,7 +53,7 @@ async fn main() {
     let mut headers = reqwest::header::HeaderMap::new();
     let cookie = format!("{}={}", app::auth::SESSION_COOKIE, token.as_str());
     headers.insert(reqwest::header::COOKIE, cookie.parse().unwrap());
-    let addr = Application::on(db, Config::quiet("")).await.unwrap().addr();
+    let addr = Application::build(db, Config::quiet()).await.unwrap().addr();
     let base = format!("http://{addr}");
     let client = reqwest::Client::builder().default_headers(headers).build().unwrap();
     let deep = rows / 25 / 2;

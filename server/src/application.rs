@@ -1,8 +1,9 @@
-//! One way to start the console: [`Application::build`] opens and migrates the database,
-//! binds the address, starts the background tasks (unless told not to) and serves. `main`,
-//! the integration tests and the bench all start it this way, so what they test is what runs.
+//! One way to start the console: [`Application::build`] takes the opened (migrated) database,
+//! binds the address, starts the background tasks (unless told not to), writes the start-up
+//! event and serves. `main`, the integration tests and the bench all start it this way, so
+//! what they test is what runs.
 
-use crate::{database, reconcile, tasks, web};
+use crate::{reconcile, tasks, web};
 use anyhow::Context;
 use app::db::{AppState, Db};
 use std::net::SocketAddr;
@@ -11,7 +12,6 @@ use std::time::Duration;
 /// Everything a running console is configured with.
 #[derive(Clone, Debug)]
 pub struct Config {
-    pub database_url: String,
     /// Port 0 picks a free port (tests).
     pub addr: SocketAddr,
     /// Where the compiled wasm, JS and CSS are.
@@ -24,11 +24,10 @@ pub struct Config {
 }
 
 impl Config {
-    /// The defaults of `pslog serve` for `database_url`, on a free port, with no background
-    /// tasks: what a test starts.
-    pub fn quiet(database_url: impl Into<String>) -> Config {
+    /// The defaults of `pslog serve`, on a free port, with no background tasks: what a test
+    /// starts.
+    pub fn quiet() -> Config {
         Config {
-            database_url: database_url.into(),
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             site_root: web::site_root(),
             session_idle: app::auth::session::DEFAULT_IDLE,
@@ -45,14 +44,8 @@ pub struct Application {
 }
 
 impl Application {
-    /// Opens the database of `config` and starts the console on it.
-    pub async fn build(config: Config) -> anyhow::Result<Application> {
-        let db = database::open(&config.database_url).await?;
-        Application::on(db, config).await
-    }
-
-    /// Starts the console on an open database.
-    pub async fn on(db: Db, config: Config) -> anyhow::Result<Application> {
+    /// Starts the console on an open database (`database::open` creates and migrates it).
+    pub async fn build(db: Db, config: Config) -> anyhow::Result<Application> {
         let mut state = AppState::new(db);
         state.session_idle = config.session_idle;
         if let Some(period) = config.reconcile_every {

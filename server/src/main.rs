@@ -179,13 +179,12 @@ async fn main() -> anyhow::Result<()> {
                 ensure_demo_admin(&db, &cli.database).await?;
             }
             let config = Config {
-                database_url: cli.database.clone(),
                 addr,
                 site_root: web::site_root(),
                 session_idle: Duration::from_secs(session_idle_minutes * 60),
                 reconcile_every: Some(Duration::from_secs(reconcile_every)),
             };
-            let app = Application::on(db, config).await?;
+            let app = Application::build(db, config).await?;
             println!("pslog is serving on http://{}/", app.addr());
             app.run_until_stopped().await;
         }

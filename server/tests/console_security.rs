@@ -112,7 +112,7 @@ async fn an_idle_session_times_out_once_and_sessions_survive_a_restart() {
     let app = TestApp::spawn_empty().await;
     let client = app.client_as("support").await;
     // A second server on the same database (a restart) knows the session.
-    let second = Application::on(app.db.clone(), Config::quiet("")).await.unwrap().addr();
+    let second = Application::build(app.db.clone(), Config::quiet()).await.unwrap().addr();
     let there = client.get(format!("http://{second}/api/v1/cdr")).send().await.unwrap();
     assert_eq!(there.status().as_u16(), 200, "the session survives a restart");
 

@@ -7,11 +7,9 @@ use crate::categories::audit::AuditEvent;
 use crate::categories::security::SecurityEvent;
 use crate::categories::system::SystemEvent;
 use crate::categories::web_sessions::WebSession;
-use crate::cef::console_event;
 use crate::codes::{AuditChange, AuthResult, SecurityEventType};
 use crate::db::Tx;
 use crate::error::AppError;
-use crate::models::UtcMillis;
 
 /// The principal of system-triggered Web Sessions rows (session timeouts).
 pub const ANONYMOUS_USER: &str = "anonymousUser";
@@ -27,14 +25,7 @@ pub async fn web_session(
     ip: &str,
 ) -> Result<(), AppError> {
     for &result in results {
-        let row = WebSession {
-            id: 0,
-            occurred_at: UtcMillis(at),
-            result,
-            username: username.to_owned(),
-            ip_address: ip.to_owned(),
-        };
-        tx.insert(&row).await?;
+        tx.insert(&WebSession::new(at, result, username, ip)).await?;
     }
     Ok(())
 }
@@ -48,15 +39,7 @@ pub async fn security(
     user: &str,
     ip: &str,
 ) -> Result<(), AppError> {
-    let row = SecurityEvent {
-        id: 0,
-        occurred_at: UtcMillis(at),
-        description: description.to_owned(),
-        event_type: kind,
-        details: console_event(kind, description, at, user, ip),
-        processed: true,
-    };
-    Ok(tx.insert(&row).await?)
+    Ok(tx.insert(&SecurityEvent::new(at, kind, description, user, ip)).await?)
 }
 
 /// An Auditing row: who changed which object.
@@ -68,24 +51,10 @@ pub async fn audit(
     object_type: &str,
     object_id: &str,
 ) -> Result<(), AppError> {
-    let row = AuditEvent {
-        id: 0,
-        occurred_at: UtcMillis(at),
-        actor: actor.to_owned(),
-        change,
-        object_type: object_type.to_owned(),
-        object_id: object_id.to_owned(),
-    };
-    Ok(tx.insert(&row).await?)
+    Ok(tx.insert(&AuditEvent::new(at, actor, change, object_type, object_id)).await?)
 }
 
 /// A System Event.
 pub async fn system(tx: &mut Tx, at: i64, description: &str, details: &str) -> Result<(), AppError> {
-    let row = SystemEvent {
-        id: 0,
-        occurred_at: UtcMillis(at),
-        description: description.to_owned(),
-        details: details.to_owned(),
-    };
-    Ok(tx.insert(&row).await?)
+    Ok(tx.insert(&SystemEvent::new(at, description, details)).await?)
 }

@@ -17,6 +17,20 @@ crate::record! {
     }
 }
 
+impl AuditEvent {
+    /// A new row: `actor` made `change` to an object (its id is the database's).
+    pub fn new(at: i64, actor: &str, change: AuditChange, object_type: &str, object_id: &str) -> AuditEvent {
+        AuditEvent {
+            id: 0,
+            occurred_at: UtcMillis(at),
+            actor: actor.to_owned(),
+            change,
+            object_type: object_type.to_owned(),
+            object_id: object_id.to_owned(),
+        }
+    }
+}
+
 pub const SPEC: CategorySpec = CategorySpec {
     title: "Auditing",
     summary: "Every change console users made to configuration objects: who, what, and which object.",

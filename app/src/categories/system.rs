@@ -14,6 +14,18 @@ crate::record! {
     }
 }
 
+impl SystemEvent {
+    /// A new row (its id is the database's).
+    pub fn new(at: i64, description: &str, details: &str) -> SystemEvent {
+        SystemEvent {
+            id: 0,
+            occurred_at: UtcMillis(at),
+            description: description.to_owned(),
+            details: details.to_owned(),
+        }
+    }
+}
+
 pub const SPEC: CategorySpec = CategorySpec {
     title: "System Events",
     summary: "Events of the appliance itself: a heartbeat every 4 hours, software updates, reboots, \

@@ -17,6 +17,19 @@ crate::record! {
     }
 }
 
+impl WebSession {
+    /// A new row (its id is the database's).
+    pub fn new(at: i64, result: AuthResult, username: &str, ip: &str) -> WebSession {
+        WebSession {
+            id: 0,
+            occurred_at: UtcMillis(at),
+            result,
+            username: username.to_owned(),
+            ip_address: ip.to_owned(),
+        }
+    }
+}
+
 pub const SPEC: CategorySpec = CategorySpec {
     title: "Web Sessions",
     summary: "Every login, logout and session timeout of the web console. \

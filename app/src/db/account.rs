@@ -51,13 +51,12 @@ async fn history<T: LogTable>(
     id: i64,
     ctx: &RenderCtx,
 ) -> Result<(AccountSection, Vec<TimelineEntry>), AppError> {
-    let req = ListRequest::of_account::<T>(id, RECENT)
-        .ok_or_else(|| AppError::internal("account overview", "a log without an account filter"))?;
+    let (Some(filter), Some(req)) = (T::SPEC.account_filter(), ListRequest::of_account::<T>(id, RECENT)) else {
+        return Err(AppError::internal("account overview", "a log without an account filter"));
+    };
     let (total, rows) = read_page::<T>(state, &req, ctx).await?;
-    let query = serde_urlencoded::to_string(req.filter.0.iter().map(|(f, _)| (f.name, id)).collect::<Vec<_>>())
-        .unwrap_or_default();
-    let section =
-        AccountSection { title: T::SPEC.title.to_owned(), total, href: format!("{}?{query}", T::CATEGORY.route()) };
+    let href = format!("{}?{}={id}", T::CATEGORY.route(), filter.name);
+    let section = AccountSection { title: T::SPEC.title.to_owned(), total, href };
     let entries = rows
         .iter()
         .map(|row| {

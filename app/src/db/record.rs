@@ -28,19 +28,10 @@ pub enum CellValue<'a> {
     Code(Option<&'static CodeInfo>),
 }
 
-/// The columns an insert of `R` writes.
-pub fn written<R: Record>(with_id: bool) -> impl Iterator<Item = Column> {
-    R::COLUMNS.iter().copied().filter(move |c| c.is_written(with_id))
-}
-
-/// `INSERT INTO <table> (<written columns>)`, without values yet.
-pub fn insert_into<R: Record>(with_id: bool) -> InsertStatement {
-    Query::insert().into_table(Alias::new(R::TABLE)).columns(written::<R>(with_id)).to_owned()
-}
-
-/// One insert of `rows`.
+/// One insert of `rows` into `R`'s table, of the columns it writes.
 pub fn insert<R: Stored>(rows: &[R], with_id: bool) -> InsertStatement {
-    let mut statement = insert_into::<R>(with_id);
+    let columns = R::COLUMNS.iter().copied().filter(|c| c.is_written(with_id));
+    let mut statement = Query::insert().into_table(Alias::new(R::TABLE)).columns(columns).to_owned();
     for row in rows {
         statement.values_panic(row.values(with_id).into_iter().map(Into::into));
     }

@@ -9,39 +9,9 @@ use app::categories::audit::AuditEvent;
 use app::categories::security::SecurityEvent;
 use app::categories::system::SystemEvent;
 use app::categories::web_sessions::WebSession;
-use app::cef::console_event as cef;
 use app::codes::{AuditChange, AuthResult, SecurityEventType};
-use app::models::UtcMillis;
 
 const HEARTBEAT_MS: i64 = 4 * 3_600_000;
-
-/// A Web Sessions row.
-pub(super) fn web_session(at: i64, result: AuthResult, user: &str, ip: &str) -> WebSession {
-    WebSession { id: 0, occurred_at: UtcMillis(at), result, username: user.to_owned(), ip_address: ip.to_owned() }
-}
-
-/// A Security Event with its CEF line, by `user` from `ip`.
-pub(super) fn security_event(
-    at: i64,
-    kind: SecurityEventType,
-    description: &str,
-    user: &str,
-    ip: &str,
-) -> SecurityEvent {
-    SecurityEvent {
-        id: 0,
-        occurred_at: UtcMillis(at),
-        description: description.to_owned(),
-        event_type: kind,
-        details: cef(kind, description, at, user, ip),
-        processed: true,
-    }
-}
-
-/// A System Event.
-pub(super) fn system_event(at: i64, description: &str, details: &str) -> SystemEvent {
-    SystemEvent { id: 0, occurred_at: UtcMillis(at), description: description.to_owned(), details: details.to_owned() }
-}
 
 struct Out<'a> {
     web: BatchInsert<'a, WebSession>,
@@ -50,7 +20,7 @@ struct Out<'a> {
 
 impl Out<'_> {
     async fn web(&mut self, at: i64, result: AuthResult, user: &str, ip: &str) -> anyhow::Result<()> {
-        self.web.row(web_session(at, result, user, ip)).await
+        self.web.row(WebSession::new(at, result, user, ip)).await
     }
 
     async fn security(
@@ -61,7 +31,7 @@ impl Out<'_> {
         user: &str,
         ip: &str,
     ) -> anyhow::Result<()> {
-        self.security.row(security_event(at, kind, description, user, ip)).await
+        self.security.row(SecurityEvent::new(at, kind, description, user, ip)).await
     }
 }
 
@@ -129,15 +99,7 @@ pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<Vec<(&'static str, u6
             } else {
                 (if object == "TlsItem" { AuditChange::Insert } else { AuditChange::Update }, id.to_owned())
             };
-            let row = AuditEvent {
-                id: 0,
-                occurred_at: UtcMillis(t),
-                actor: user.to_owned(),
-                change,
-                object_type: object.to_owned(),
-                object_id,
-            };
-            audit.row(row).await?;
+            audit.row(AuditEvent::new(t, user, change, object, &object_id)).await?;
             if !setting.is_empty() {
                 out.security(t, kind, setting, user, ip).await?;
             }
@@ -159,7 +121,7 @@ pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<Vec<(&'static str, u6
     let mut beat = (gen.anchor - gen.window).div_euclid(HEARTBEAT_MS) * HEARTBEAT_MS + HEARTBEAT_MS;
     while beat <= gen.anchor {
         let at = beat + gen.rng.i64(10..30);
-        system.row(system_event(at, "Heartbeat event", "")).await?;
+        system.row(SystemEvent::new(at, "Heartbeat event", "")).await?;
         out.security(at, SecurityEventType::Heartbeat, "Heartbeat event", "system", "127.0.0.1").await?;
         beat += HEARTBEAT_MS;
     }
@@ -172,7 +134,7 @@ pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<Vec<(&'static str, u6
         (3, "Appliance restore completed", "Restored configuration from backup-weekly.tar.gz.gpg"),
     ] {
         let at = gen.anchor - days_ago * day + gen.rng.i64(0..3_600_000);
-        system.row(system_event(at, description, details)).await?;
+        system.row(SystemEvent::new(at, description, details)).await?;
         out.security(at, SecurityEventType::System, description, "system", "127.0.0.1").await?;
     }
 

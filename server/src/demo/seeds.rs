@@ -1,7 +1,6 @@
 //! Example rows from the manual (`shared/seeds/`), at their original dates.
 
 use super::batch::BatchInsert;
-use super::console::{security_event, system_event, web_session};
 use app::categories::security::SecurityEvent;
 use app::categories::system::SystemEvent;
 use app::categories::web_sessions::WebSession;
@@ -30,7 +29,7 @@ pub async fn console(
         ("2015-05-11 09:08:34.000", AuthResult::Success, "admin", "93.57.41.37"),
         ("2015-05-11 09:08:29.000", AuthResult::FailBadCredentials, "admin", "93.57.41.37"),
     ] {
-        web.row(web_session(at(time), result, user, ip)).await?;
+        web.row(WebSession::new(at(time), result, user, ip)).await?;
     }
     for (time, description, kind) in [
         ("2015-05-08 15:20:25.788", "Successful login", SecurityEventType::LogIn),
@@ -52,7 +51,7 @@ pub async fn console(
             SecurityEventType::SecurityConfigurationChange,
         ),
     ] {
-        security.row(security_event(at(time), kind, description, "admin", "93.57.41.37")).await?;
+        security.row(SecurityEvent::new(at(time), kind, description, "admin", "93.57.41.37")).await?;
     }
     for (time, description) in [
         ("2015-05-11 12:00:00.014", "Heartbeat event"),
@@ -60,7 +59,7 @@ pub async fn console(
         ("2014-03-24 11:33:43.000", "Appliance updated from version 14.1-4834.fc14 to 14.1-4835.fc14"),
         ("2014-03-24 11:33:29.000", "Appliance Software Upgrade"),
     ] {
-        system.row(system_event(at(time), description, "")).await?;
+        system.row(SystemEvent::new(at(time), description, "")).await?;
     }
     Ok(())
 }

@@ -82,7 +82,7 @@ impl TestApp {
         if let Some(config) = demo {
             fill(&db, &config).await.expect("demo data");
         }
-        let server = Application::on(db.clone(), Config::quiet(url)).await.expect("start the app");
+        let server = Application::build(db.clone(), Config::quiet()).await.expect("start the app");
         let base = format!("http://{}", server.addr());
         let client = browser(&base);
         let app = TestApp { base, db, client, _dir: dir };
