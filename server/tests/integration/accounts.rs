@@ -1,7 +1,6 @@
 //! The support path: the accounts directory, an account's page, and the links into it.
 
-mod common;
-use common::TestApp;
+use crate::common::TestApp;
 
 #[tokio::test]
 async fn an_account_page_gathers_its_history_with_counts_that_match_the_lists() {

@@ -1,9 +1,8 @@
 //! Every log category over HTTP: list, filter, detail and CSV against a real database, and
 //! the derived states (registered now, message expiry).
 
-mod common;
+use crate::common::TestApp;
 use app::list::{Category, FilterKind};
-use common::TestApp;
 
 fn csv_rows(body: &str) -> Vec<Vec<String>> {
     csv::Reader::from_reader(body.as_bytes())

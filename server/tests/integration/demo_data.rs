@@ -1,7 +1,6 @@
 //! The demo data is consistent across categories and deterministic.
 
-mod common;
-use common::{anchor_ms, TestApp};
+use crate::common::{anchor_ms, TestApp};
 
 #[tokio::test]
 async fn every_referenced_account_exists_with_its_name() {

@@ -1,8 +1,7 @@
 //! Web Sessions end to end over HTTP: the page, the API and the CSV export against a real
 //! database.
 
-mod common;
-use common::TestApp;
+use crate::common::TestApp;
 
 #[tokio::test]
 async fn the_list_filters_on_the_server_and_says_so() {

@@ -1,9 +1,7 @@
 //! Who may do what: every route and server function, called as anonymous, support, auditor
 //! and admin. Refused calls change nothing.
 
-mod common;
-
-use common::{browser, TestApp};
+use crate::common::{browser, TestApp};
 use reqwest::{Client, Method};
 
 #[derive(Clone, Copy, Debug, PartialEq)]

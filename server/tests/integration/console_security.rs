@@ -1,9 +1,7 @@
 //! Logging in and out as the console writes it down: Web Sessions rows with the right
 //! Result, their Security Events, idle expiry, forged and replayed forms, the throttle.
 
-mod common;
-
-use common::{browser, hidden_field, TestApp, PASSWORD};
+use crate::common::{browser, hidden_field, TestApp, PASSWORD};
 use server::application::{Application, Config};
 
 /// The newest Web Sessions rows as (result, username), newest first.

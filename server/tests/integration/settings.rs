@@ -1,9 +1,7 @@
 //! The Settings page's effects: masking, time zone, retention and No-CDR, each change
 //! audited; bad values refused without changing anything.
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 
 /// Posts the settings form as the admin; returns the status and body.
 async fn save(app: &TestApp, csrf: &str, zone: &str, masking: &str, period: &str, count: &str) -> (u16, String) {

@@ -1,7 +1,6 @@
 //! SIP reconciliation on crafted sequences of events.
 
-mod common;
-use common::TestApp;
+use crate::common::TestApp;
 use server::reconcile::{run_once, Outcome, WINDOW_MS};
 
 const T0: i64 = 1_700_000_000_000;

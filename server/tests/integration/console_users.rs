@@ -1,9 +1,7 @@
 //! Managing console users: add, disable, enable, change role, reset password; each audited;
 //! the console never loses its last admin. And the command line that creates users.
 
-mod common;
-
-use common::{browser, TestApp, PASSWORD};
+use crate::common::{browser, TestApp, PASSWORD};
 use std::io::{BufRead, Write};
 use std::process::{Command, Stdio};
 

@@ -1,15 +1,13 @@
 //! What every category answers, pinned: the JSON API, the CSV export, the list and detail
 //! server functions and an account page, on deterministic demo data (fixed seed and anchor),
-//! compared byte for byte (JSON as sent, so that field order counts too) with the files in `tests/pinned/`. A refactoring of the list
+//! compared byte for byte (JSON as sent, so that field order counts too) with the files in `tests/integration/pinned/`. A refactoring of the list
 //! machinery must leave them exactly as they are.
 //!
-//! After an intended change of output: `PSLOG_BLESS=1 cargo test -p server --test pinned_outputs`
+//! After an intended change of output: `PSLOG_BLESS=1 cargo test -p server --test integration pinned_outputs`
 //! rewrites the files; review their diff before committing it.
 
-mod common;
-
+use crate::common::TestApp;
 use app::list::Category;
-use common::TestApp;
 use server::demo::DemoConfig;
 use std::path::PathBuf;
 
@@ -18,7 +16,7 @@ use std::path::PathBuf;
 const ANCHOR_MS: i64 = 1_763_812_800_000;
 
 fn pinned_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/pinned").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/integration/pinned").join(name)
 }
 
 /// Compares `actual` with the pinned file (or writes it when blessing); returns a mismatch.

@@ -1,7 +1,5 @@
 //! Starts the real application on a free port against a fresh SQLite database with demo data.
 
-#![allow(dead_code)] // each test binary uses a different part of this module
-
 use app::auth::password::Password;
 use app::auth::users;
 use app::codes::Role;

@@ -1,0 +1,18 @@
+//! The server's integration tests, in one binary: each test binary links the whole
+//! application, so one binary instead of a dozen saves minutes of linking and gigabytes of
+//! disk. Each module is one area of the product; `common` starts the real application on a
+//! free port.
+
+mod common;
+
+mod accounts;
+mod categories;
+mod concurrency;
+mod console_security;
+mod console_users;
+mod demo_data;
+mod pinned_outputs;
+mod reconcile;
+mod roles;
+mod settings;
+mod web_sessions;
