@@ -305,6 +305,15 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// What an API token may do. A `read` token reads the JSON and CSV API as an auditor
+    /// would; an `ingest` token only sends events. Checked by the capability it yields.
+    TokenScope, "token scope" {
+        Ingest = "ingest" as "Ingest": "Sends events and accounts (POST /api/v1/...); reads nothing",
+        Read = "read" as "Read": "Reads every log as JSON and CSV (GET /api/v1/...), as an auditor",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -46,7 +46,7 @@ pub async fn list_console_users() -> Result<ConsoleUsersList, AppError> {
         })
         .collect();
     let caller = admin.caller();
-    Ok(ConsoleUsersList { users, csrf: caller.csrf.clone(), me: caller.username.clone() })
+    Ok(ConsoleUsersList { users, csrf: caller.csrf().to_owned(), me: caller.username.clone() })
 }
 
 /// Adds a user; `valid_days` blank means the password does not expire.

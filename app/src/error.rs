@@ -22,6 +22,18 @@ pub enum AppError {
     /// The change contradicts the stored state (a duplicate name, the last admin).
     #[error("{0}")]
     Conflict(String),
+    /// The route does not take this method (sending rows of a derived list).
+    #[error("{0}")]
+    MethodNotAllowed(String),
+    /// A request body over the size limit.
+    #[error("{0}")]
+    TooLarge(String),
+    /// A request body of a content type the route does not take.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// Too many failed attempts from one address; try again later.
+    #[error("{0}")]
+    TooManyRequests(String),
     #[error("Something went wrong on the server; the details are in its log.")]
     Internal,
     /// The browser could not talk to the server.
@@ -60,6 +72,10 @@ mod ssr {
                 AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
                 AppError::Forbidden(_) => StatusCode::FORBIDDEN,
                 AppError::Conflict(_) => StatusCode::CONFLICT,
+                AppError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+                AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+                AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
                 AppError::Internal | AppError::Unreachable(_) => StatusCode::INTERNAL_SERVER_ERROR,
             }
         }

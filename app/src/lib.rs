@@ -4,6 +4,7 @@
 //! [`db`], behind `#[cfg(feature = "ssr")]`.
 
 pub mod account;
+pub mod api_tokens;
 pub mod auth;
 pub mod categories;
 pub mod cef;

@@ -7,9 +7,44 @@
 use crate::codes::{MaskingPolicy, RetentionPeriod};
 use serde::{Deserialize, Serialize};
 
-/// A UTC instant, in milliseconds since 1970-01-01T00:00:00Z.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// A UTC instant, in milliseconds since 1970-01-01T00:00:00Z. Sent as that integer; on the
+/// server, also read from an RFC 3339 string (what an appliance may send to the ingest API).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(not(feature = "ssr"), derive(Deserialize))]
 pub struct UtcMillis(pub i64);
+
+#[cfg(feature = "ssr")]
+impl UtcMillis {
+    /// An RFC 3339 instant (`2026-11-22T12:00:00Z`, `2026-11-22T13:00:00.250+01:00`).
+    pub fn parse_rfc3339(text: &str) -> Result<UtcMillis, String> {
+        chrono::DateTime::parse_from_rfc3339(text.trim())
+            .map(|t| UtcMillis(t.timestamp_millis()))
+            .map_err(|e| format!("'{text}' is not an RFC 3339 instant ({e})"))
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl<'de> Deserialize<'de> for UtcMillis {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Instant;
+        impl serde::de::Visitor<'_> for Instant {
+            type Value = UtcMillis;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("integer UTC milliseconds or an RFC 3339 string")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<UtcMillis, E> {
+                Ok(UtcMillis(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<UtcMillis, E> {
+                i64::try_from(v).map(UtcMillis).map_err(|_| E::custom("instant out of range"))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<UtcMillis, E> {
+                UtcMillis::parse_rfc3339(v).map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_any(Instant)
+    }
+}
 
 /// The appliance settings (one row).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -22,7 +22,7 @@ pub async fn fetch_settings() -> Result<SettingsForm, AppError> {
     let admin = crate::auth::Admin::from_context().inspect_err(AppError::set_page_status)?;
     let settings = crate::db::AppState::from_context()?.db.settings().await?;
     let zones = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name().to_owned()).collect();
-    Ok(SettingsForm { settings, csrf: admin.caller().csrf.clone(), zones })
+    Ok(SettingsForm { settings, csrf: admin.caller().csrf().to_owned(), zones })
 }
 
 /// Applies the settings form; returns what changed, in words ("CDR masking policy changed

@@ -1,6 +1,6 @@
 //! The HTTP API under `/api/v1`: `GET /api/v1/<category>` (JSON), `GET /api/v1/<category>/<id>`
 //! (one item) and `GET /api/v1/<category>.csv` (the CSV export), with the same query as the
-//! list page.
+//! list page; and `POST /api/v1/<category>`, the ingest of events ([`crate::ingest`]).
 
 use app::auth::{Caller, Exporter, Reader};
 use app::db::csv::export;
@@ -16,7 +16,10 @@ use axum::routing::get;
 use axum::{Json, Router};
 
 pub fn routes<S>(state: AppState) -> Router<S> {
-    Router::new().route("/api/v1/{resource}", get(list)).route("/api/v1/{resource}/{id}", get(item)).with_state(state)
+    Router::new()
+        .route("/api/v1/{resource}", get(list).post(crate::ingest::batch))
+        .route("/api/v1/{resource}/{id}", get(item))
+        .with_state(state)
 }
 
 /// One item of a list, as its JSON page shows it; 404 when there is no such row.

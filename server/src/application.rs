@@ -21,6 +21,8 @@ pub struct Config {
     /// Background tasks: housekeeping, heartbeats and SIP reconciliation every so often;
     /// `None` runs none (tests that want a quiet database).
     pub reconcile_every: Option<Duration>,
+    /// The largest body of an ingest batch, in bytes.
+    pub ingest_limit: usize,
 }
 
 impl Config {
@@ -32,6 +34,7 @@ impl Config {
             site_root: web::site_root(),
             session_idle: app::auth::session::DEFAULT_IDLE,
             reconcile_every: None,
+            ingest_limit: app::db::ingest::DEFAULT_LIMIT,
         }
     }
 }
@@ -48,6 +51,7 @@ impl Application {
     pub async fn build(db: Db, config: Config) -> anyhow::Result<Application> {
         let mut state = AppState::new(db);
         state.session_idle = config.session_idle;
+        state.ingest_limit = config.ingest_limit;
         if let Some(period) = config.reconcile_every {
             tasks::spawn_all(state.clone());
             reconcile::spawn(state.db.clone(), period);

@@ -5,12 +5,14 @@
 //! extensions, where server functions and API handlers obtain their capabilities), refuses
 //! anonymous callers everywhere but the login page and static files (pages redirect to the
 //! login and back, the rest get 401), and refuses any state-changing request whose Origin (or
-//! Referer) is not this console.
+//! Referer) is not this console. A request with `Authorization: Bearer` is a machine's: its
+//! API token, not a cookie, says who it is (see [`bearer_gate`]).
 
 use app::auth::journal;
 use app::auth::password::{self, Password};
 use app::auth::session::{self, is_https, read_cookie, set_cookie, Lookup};
 use app::auth::throttle::Verdict;
+use app::auth::token::{self, Authenticated};
 use app::auth::users;
 use app::auth::{Caller, LOGIN_COOKIE, SESSION_COOKIE};
 use app::codes::{AuthResult, SecurityEventType};
@@ -89,7 +91,69 @@ fn login_redirect(params: &[(&str, &str)], next: &str) -> Response {
 }
 
 /// The session middleware (see the module's documentation).
-pub async fn gate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn gate(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if request.headers().contains_key(header::AUTHORIZATION) {
+        return bearer_gate(&state, request, next).await.unwrap_or_else(|e| {
+            let mut response = e.into_response();
+            if response.status() == axum::http::StatusCode::UNAUTHORIZED {
+                response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            response
+        });
+    }
+    session_gate(&state, request, next).await
+}
+
+/// A machine's request (`Authorization: Bearer`): the token's capability goes into the
+/// request, cookies are ignored, and no Origin is asked for (a token is not sent by a
+/// browser on its own, so a forged cross-site request cannot carry one). Tokens open the
+/// `/api/v1` API only: a `read` token GET and HEAD, an `ingest` token POST.
+async fn bearer_gate(state: &AppState, mut request: Request, next: Next) -> Result<Response, AppError> {
+    let ip = client_ip(&request);
+    let value = request.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let token = match value.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => token.trim(),
+        _ => return Err(AppError::Unauthorized("Send the API token as 'Authorization: Bearer <token>'.".into())),
+    };
+    if !request.uri().path().starts_with("/api/v1/") {
+        return Err(AppError::Forbidden("API tokens open the /api/v1 API only.".into()));
+    }
+    if let Verdict::Locked(wait) = state.throttle.check_address(&ip, Instant::now()) {
+        return Err(AppError::TooManyRequests(format!(
+            "Too many bad API tokens from this address; try again in {} minutes.",
+            wait.as_secs().div_ceil(60)
+        )));
+    }
+    let method = request.method().clone();
+    match token::authenticate(&state.db, token, &ip, now_ms()).await? {
+        Err(refusal) => {
+            state.throttle.failed_address(&ip, Instant::now());
+            return Err(AppError::Unauthorized(refusal.message().into()));
+        }
+        Ok(Authenticated::Reader(caller)) => {
+            if !matches!(method, Method::GET | Method::HEAD) {
+                return Err(AppError::Forbidden(
+                    "A 'read' API token may only read (GET); sending events needs an 'ingest' token.".into(),
+                ));
+            }
+            request.extensions_mut().insert(*caller);
+        }
+        Ok(Authenticated::Ingester(ingester)) => {
+            if method != Method::POST {
+                return Err(AppError::Forbidden(
+                    "An 'ingest' API token may only send events (POST); reading needs a 'read' token.".into(),
+                ));
+            }
+            request.extensions_mut().insert(ingester);
+        }
+    }
+    let mut response = next.run(request).await;
+    response.headers_mut().entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// A browser's request: the session cookie's caller, the Origin check, the login redirect.
+async fn session_gate(state: &AppState, mut request: Request, next: Next) -> Response {
     let secure = is_https(request.headers(), request.uri().scheme_str());
     let mut stale_cookie = false;
     // Static files need no session: spare the database a lookup per file.
@@ -252,7 +316,10 @@ async fn logout(
     let secure = is_https(&headers, None);
     let result: Result<(), AppError> = async {
         caller.check_csrf(&form.token)?;
-        if session::end(&state.db, &caller.session_key).await? {
+        let Some(key) = caller.session_key() else {
+            return Err(AppError::Forbidden("An API token has no session to end.".into()));
+        };
+        if session::end(&state.db, key).await? {
             let now = now_ms();
             let mut tx = state.db.begin().await?;
             journal::web_session(&mut tx, now, &[AuthResult::Logout], &caller.username, &caller.ip).await?;

@@ -6,6 +6,7 @@ pub mod application;
 pub mod auth;
 pub mod database;
 pub mod demo;
+pub mod ingest;
 pub mod reconcile;
 pub mod retention;
 pub mod tasks;

@@ -1,8 +1,9 @@
 //! `pslog`: the command line of the console's server.
 
 use app::auth::password::Password;
+use app::auth::token;
 use app::auth::users;
-use app::codes::Role;
+use app::codes::{Role, TokenScope};
 use clap::{Parser, Subcommand};
 use server::application::{Application, Config};
 use server::{database, demo, web};
@@ -39,11 +40,19 @@ enum Command {
         /// Minutes of inactivity after which a console session ends.
         #[arg(long, env = "PSLOG_SESSION_IDLE_MINUTES", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=1440))]
         session_idle_minutes: u64,
+        /// Largest body of an ingest batch (POST /api/v1/<log>), in MiB.
+        #[arg(long, env = "PSLOG_INGEST_LIMIT_MIB", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=1024))]
+        ingest_limit_mib: u64,
     },
     /// Manage the console's users.
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Manage API tokens: how machines call /api/v1 (Authorization: Bearer <token>).
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
     },
     /// Reconcile SIP CONNECT/DISCONNECT events with their accounts once, then exit.
     Reconcile,
@@ -75,6 +84,71 @@ enum UserCommand {
         #[arg(long, value_parser = clap::value_parser!(i64).range(1..=3650))]
         valid_days: Option<i64>,
     },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Make a token and print it, once, on standard output (only its hash is stored).
+    Add {
+        /// What names the caller: letters, digits, '.', '_' or '-' (e.g. pbx-1).
+        name: String,
+        /// ingest (may only send events, POST) or read (may only read, GET, as an auditor).
+        #[arg(long, value_parser = parse_scope)]
+        scope: TokenScope,
+        /// Days until the token expires (default: never).
+        #[arg(long, value_parser = clap::value_parser!(i64).range(1..=3650))]
+        valid_days: Option<i64>,
+    },
+    /// List the tokens (never their values).
+    List,
+    /// Revoke the live token of this name: it opens nothing from now on.
+    Revoke { name: String },
+}
+
+fn parse_scope(text: &str) -> Result<TokenScope, String> {
+    text.parse::<TokenScope>().map_err(|e| format!("{e} (use ingest or read)"))
+}
+
+async fn token_command(db: &app::db::Db, command: TokenCommand) -> anyhow::Result<()> {
+    let now = chrono::Utc::now().timestamp_millis();
+    let time = |t: i64| chrono::DateTime::from_timestamp_millis(t).map(|d| d.to_rfc3339()).unwrap_or_default();
+    match command {
+        TokenCommand::Add { name, scope, valid_days } => {
+            let (token, record) = token::add(db, users::Actor::CommandLine, &name, scope, valid_days, now).await?;
+            eprintln!(
+                "API token '{}' added with scope {}{}; it is shown this once:",
+                record.name,
+                scope.code(),
+                record.expires_at.map(|t| format!(", valid until {}", time(t))).unwrap_or_default()
+            );
+            println!("{}", token.reveal());
+        }
+        TokenCommand::List => {
+            println!("{:<24} {:<7} {:<26} {:<26} {:<26} state", "name", "scope", "created", "last used", "expires");
+            for t in token::list(db).await? {
+                let state = match (t.revoked_at, t.expires_at) {
+                    (Some(r), _) => format!("revoked {}", time(r)),
+                    (None, Some(e)) if e <= now => "expired".to_owned(),
+                    _ => "live".to_owned(),
+                };
+                println!(
+                    "{:<24} {:<7} {:<26} {:<26} {:<26} {state}",
+                    t.name,
+                    t.scope.code(),
+                    time(t.created_at),
+                    t.last_used_at.map(time).unwrap_or_else(|| "never".into()),
+                    t.expires_at.map(time).unwrap_or_else(|| "never".into()),
+                );
+            }
+        }
+        TokenCommand::Revoke { name } => {
+            let live = token::list(db).await?.into_iter().find(|t| t.name == name.trim() && t.revoked_at.is_none());
+            let Some(live) = live else { anyhow::bail!("there is no live API token named '{}'", name.trim()) };
+            token::revoke(db, users::Actor::CommandLine, live.id, now).await?;
+            println!("API token '{}' revoked", live.name);
+        }
+    }
+    Ok(())
 }
 
 fn parse_role(text: &str) -> Result<Role, String> {
@@ -170,7 +244,8 @@ async fn main() -> anyhow::Result<()> {
             users::add(&db, users::Actor::CommandLine, &name, role, password, valid_days, now).await?;
             println!("console user '{}' added with role {}", name.trim(), role.code());
         }
-        Command::Serve { addr, demo: with_demo, reconcile_every, session_idle_minutes } => {
+        Command::Token { command } => token_command(&db, command).await?,
+        Command::Serve { addr, demo: with_demo, reconcile_every, session_idle_minutes, ingest_limit_mib } => {
             if with_demo && demo::is_empty(&db).await? {
                 eprintln!("filling the empty database with demo data…");
                 fill_demo(&db, demo::DemoConfig { rows: 3000, seed: 20150508, anchor_ms: current_minute() }).await?;
@@ -183,6 +258,7 @@ async fn main() -> anyhow::Result<()> {
                 site_root: web::site_root(),
                 session_idle: Duration::from_secs(session_idle_minutes * 60),
                 reconcile_every: Some(Duration::from_secs(reconcile_every)),
+                ingest_limit: usize::try_from(ingest_limit_mib << 20)?,
             };
             let app = Application::build(db, config).await?;
             println!("pslog is serving on http://{}/", app.addr());

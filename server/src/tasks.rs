@@ -50,6 +50,9 @@ pub fn spawn_all(state: AppState) {
                 Ok(n) => tracing::info!(purged = n, "CDRs past their retention purged"),
                 Err(e) => tracing::error!(error = %e, "CDR purge failed"),
             }
+            if let Err(e) = app::db::ingest::forget_old_keys(&db, now_ms()).await {
+                tracing::error!(error = %e, "forgetting old idempotency keys failed");
+            }
         }
     });
     let (db, idle) = (state.db.clone(), state.session_idle);

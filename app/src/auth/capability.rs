@@ -10,17 +10,77 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use subtle::ConstantTimeEq;
 
-/// The signed-in console user behind this request.
+/// Who reads through this request: a signed-in console user, or a machine with a `read` API
+/// token (as an auditor: it reads and exports, and can change nothing).
 #[derive(Clone)]
 pub struct Caller {
+    /// The console user's id; for a token, the token's id.
     pub user_id: i64,
+    /// The console user's name; for a token, `token:<name>` (as the logs show who it was).
     pub username: String,
     pub role: Role,
-    /// The session's anti-forgery token (not a credential: it is shown in the page's forms).
-    pub csrf: String,
-    /// Hash of the session token, to end this session.
-    pub session_key: String,
+    pub credential: Credential,
     pub ip: String,
+}
+
+/// How the caller proved who they are.
+#[derive(Clone)]
+pub enum Credential {
+    /// A console session cookie.
+    Session {
+        /// The session's anti-forgery token (not a credential: it is shown in the page's forms).
+        csrf: String,
+        /// Hash of the session token, to end this session.
+        session_key: String,
+    },
+    /// A `read` API token (`Authorization: Bearer`). It carries no anti-forgery token, so
+    /// every change (which needs one) is refused to it.
+    ReadToken,
+}
+
+/// A machine sending events with an `ingest` API token: the only way to write through the
+/// API. Made only by [`super::token::authenticate`], so a handler that asks for it cannot be
+/// reached by a console session or a `read` token.
+#[derive(Clone)]
+pub struct Ingester {
+    pub(super) token_id: i64,
+    pub(super) name: String,
+    pub(super) ip: String,
+}
+
+impl std::fmt::Debug for Ingester {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ingester").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+impl Ingester {
+    /// The token's id: idempotency keys are per token.
+    pub fn token_id(&self) -> i64 {
+        self.token_id
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn ip(&self) -> &str {
+        &self.ip
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ingester {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        match parts.extensions.get::<Ingester>() {
+            Some(ingester) => Ok(ingester.clone()),
+            None if parts.extensions.get::<Caller>().is_some() => {
+                Err(forbidden("send events; only an API token of scope 'ingest' may"))
+            }
+            None => Err(AppError::Unauthorized("Send an API token of scope 'ingest' (Authorization: Bearer).".into())),
+        }
+    }
 }
 
 impl std::fmt::Debug for Caller {
@@ -45,12 +105,31 @@ impl Caller {
     }
 
     pub fn signed_in(&self) -> SignedIn {
-        SignedIn { username: self.username.clone(), role: self.role, csrf: self.csrf.clone() }
+        SignedIn { username: self.username.clone(), role: self.role, csrf: self.csrf().to_owned() }
+    }
+
+    /// The session's anti-forgery token; empty for a token (which no form may use).
+    pub fn csrf(&self) -> &str {
+        match &self.credential {
+            Credential::Session { csrf, .. } => csrf,
+            Credential::ReadToken => "",
+        }
+    }
+
+    /// The key that ends this session; none for a token.
+    pub fn session_key(&self) -> Option<&str> {
+        match &self.credential {
+            Credential::Session { session_key, .. } => Some(session_key),
+            Credential::ReadToken => None,
+        }
     }
 
     /// Checks the anti-forgery token a form carried against this session's.
     pub fn check_csrf(&self, token: &str) -> Result<(), AppError> {
-        if bool::from(self.csrf.as_bytes().ct_eq(token.as_bytes())) {
+        let Credential::Session { csrf, .. } = &self.credential else {
+            return Err(forbidden("change anything with an API token"));
+        };
+        if bool::from(csrf.as_bytes().ct_eq(token.as_bytes())) {
             Ok(())
         } else {
             Err(AppError::Forbidden(
@@ -175,8 +254,7 @@ mod tests {
             user_id: 1,
             username: "u".into(),
             role,
-            csrf: "token".into(),
-            session_key: "k".into(),
+            credential: Credential::Session { csrf: "token".into(), session_key: "k".into() },
             ip: "127.0.0.1".into(),
         }
     }
@@ -198,5 +276,9 @@ mod tests {
         assert!(c.check_csrf("token").is_ok());
         assert!(matches!(c.check_csrf("tokem"), Err(AppError::Forbidden(_))));
         assert!(c.check_csrf("").is_err());
+        let token = Caller { credential: Credential::ReadToken, ..caller(Role::Auditor) };
+        assert!(token.check_csrf("").is_err(), "a token carries no form token, not an empty one");
+        assert!(Admin::of(token.clone()).is_err());
+        assert!(Exporter::of(token).is_ok(), "a read token exports, as an auditor");
     }
 }

@@ -2,8 +2,8 @@
 //!
 //! Shared with the browser: [`SignedIn`] (the caller as the pages show it) and the server
 //! functions that read it. Server-only: the capability types every data function demands
-//! ([`Reader`], [`Exporter`], [`Admin`], [`AdminChange`]), passwords, sessions, throttling,
-//! console users, and the console's own event journal.
+//! ([`Reader`], [`Exporter`], [`Admin`], [`AdminChange`], [`Ingester`]), passwords, sessions,
+//! API tokens, throttling, console users, and the console's own event journal.
 
 use crate::codes::Role;
 use crate::error::AppError;
@@ -21,10 +21,12 @@ pub mod session;
 #[cfg(feature = "ssr")]
 pub mod throttle;
 #[cfg(feature = "ssr")]
+pub mod token;
+#[cfg(feature = "ssr")]
 pub mod users;
 
 #[cfg(feature = "ssr")]
-pub use capability::{Admin, AdminChange, Caller, Exporter, Reader};
+pub use capability::{Admin, AdminChange, Caller, Credential, Exporter, Ingester, Reader};
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "pslog_session";

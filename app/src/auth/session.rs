@@ -4,7 +4,7 @@
 //! deleted and a SESSION_TIMEOUT row is written, exactly once, whoever notices first (the
 //! next request with its cookie, or the background sweep).
 
-use super::capability::Caller;
+use super::capability::{Caller, Credential};
 use super::journal;
 use crate::codes::{AuthResult, Role, SecurityEventType};
 use crate::db::{Db, Tx};
@@ -135,11 +135,10 @@ pub async fn lookup(db: &Db, token: &str, idle: Duration, now: i64) -> Result<Lo
     let role: String = row.try_get(5)?;
     Ok(Lookup::Active(Box::new(Caller {
         user_id: row.try_get(0)?,
-        csrf: row.try_get(1)?,
+        credential: Credential::Session { csrf: row.try_get(1)?, session_key: key },
         ip,
         username,
         role: role.parse::<Role>().map_err(|e| AppError::internal("stored role", e))?,
-        session_key: key,
     })))
 }
 

@@ -79,15 +79,37 @@ impl Throttle {
         Throttle { policy, entries: Mutex::new(HashMap::new()) }
     }
 
-    fn keyed(&self, address: &str, username: &str) -> [(Key, Limits); 2] {
-        [
-            (Key::Address(address.to_owned()), self.policy.per_address),
-            (Key::Username(username.trim().to_lowercase()), self.policy.per_username),
-        ]
+    /// The counters an attempt counts against: its address's, and its username's if it has
+    /// one (an API token has none: a bad token from one address must not lock the others).
+    fn keyed(&self, address: &str, username: Option<&str>) -> Vec<(Key, Limits)> {
+        let mut keys = vec![(Key::Address(address.to_owned()), self.policy.per_address)];
+        if let Some(username) = username {
+            keys.push((Key::Username(username.trim().to_lowercase()), self.policy.per_username));
+        }
+        keys
     }
 
-    /// Whether an attempt from `address` for `username` may be checked at all.
+    /// Whether a login from `address` for `username` may be checked at all.
     pub fn check(&self, address: &str, username: &str, now: Instant) -> Verdict {
+        self.check_keys(address, Some(username), now)
+    }
+
+    /// Whether an API token from `address` may be checked at all.
+    pub fn check_address(&self, address: &str, now: Instant) -> Verdict {
+        self.check_keys(address, None, now)
+    }
+
+    /// Records a failed login; returns how long to wait before answering it.
+    pub fn failed(&self, address: &str, username: &str, now: Instant) -> Duration {
+        self.failed_keys(address, Some(username), now)
+    }
+
+    /// Records a refused API token from `address`.
+    pub fn failed_address(&self, address: &str, now: Instant) -> Duration {
+        self.failed_keys(address, None, now)
+    }
+
+    fn check_keys(&self, address: &str, username: Option<&str>, now: Instant) -> Verdict {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         let wait = self
             .keyed(address, username)
@@ -102,8 +124,7 @@ impl Throttle {
         }
     }
 
-    /// Records a failed attempt; returns how long to wait before answering it.
-    pub fn failed(&self, address: &str, username: &str, now: Instant) -> Duration {
+    fn failed_keys(&self, address: &str, username: Option<&str>, now: Instant) -> Duration {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         if entries.len() >= MAX_ENTRIES {
             let window = self.policy.window;

@@ -14,7 +14,7 @@ use sqlx::Row;
 
 /// The Auditing object type of console users.
 pub const OBJECT_TYPE: &str = "ConsoleUser";
-const DAY_MS: i64 = 86_400_000;
+pub(crate) const DAY_MS: i64 = 86_400_000;
 
 /// A stored console user, with the hash the login checks.
 #[derive(Clone, Debug)]
@@ -69,7 +69,7 @@ pub fn valid_username(name: &str) -> Result<String, AppError> {
     }
 }
 
-/// Days a password stays valid: blank for "never", else 1 to 3650.
+/// Days a password (or an API token) stays valid: blank for "never", else 1 to 3650.
 pub fn valid_days(text: &str) -> Result<Option<i64>, AppError> {
     let text = text.trim();
     if text.is_empty() {
@@ -78,7 +78,7 @@ pub fn valid_days(text: &str) -> Result<Option<i64>, AppError> {
     match text.parse::<i64>() {
         Ok(days) if (1..=3650).contains(&days) => Ok(Some(days)),
         _ => Err(AppError::BadRequest(format!(
-            "'{text}' is not a number of days from 1 to 3650 (leave it blank for a password that does not expire)."
+            "'{text}' is not a number of days from 1 to 3650 (leave it blank for no expiry)."
         ))),
     }
 }
@@ -119,14 +119,14 @@ pub enum Actor<'a> {
 }
 
 impl Actor<'_> {
-    fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         match self {
             Actor::Admin(a) => &a.caller().username,
             Actor::CommandLine => journal::SYSTEM_USER,
         }
     }
 
-    fn ip(&self) -> &str {
+    pub(crate) fn ip(&self) -> &str {
         match self {
             Actor::Admin(a) => &a.caller().ip,
             Actor::CommandLine => "127.0.0.1",
@@ -134,15 +134,17 @@ impl Actor<'_> {
     }
 }
 
-async fn journal(
+/// A change of the console's access (a user, an API token): to Auditing, and as a security
+/// configuration change to Security Events.
+pub(crate) async fn journal(
     tx: &mut Tx,
     actor: &Actor<'_>,
     at: i64,
     change: AuditChange,
-    username: &str,
+    (object_type, object_id): (&str, &str),
     what: &str,
 ) -> Result<(), AppError> {
-    journal::audit(tx, at, actor.name(), change, OBJECT_TYPE, username).await?;
+    journal::audit(tx, at, actor.name(), change, object_type, object_id).await?;
     journal::security(tx, at, SecurityEventType::SecurityConfigurationChange, what, actor.name(), actor.ip()).await
 }
 
@@ -176,7 +178,7 @@ pub async fn add(
     let mut tx = db.begin().await?;
     tx.execute(&insert).await?;
     let what = format!("Console user {username} added with role {}", role.code());
-    journal(&mut tx, &actor, now, AuditChange::Insert, &username, &what).await?;
+    journal(&mut tx, &actor, now, AuditChange::Insert, (OBJECT_TYPE, &username), &what).await?;
     tx.commit().await?;
     let user = find(db, &username).await?.ok_or_else(|| AppError::internal("console user", "vanished after insert"))?;
     Ok(user.id)
@@ -235,7 +237,7 @@ pub async fn change(
     }
     let mut tx = db.begin().await?;
     tx.execute(&update).await?;
-    journal(&mut tx, &Actor::Admin(actor), now, AuditChange::Update, &user.username, &what).await?;
+    journal(&mut tx, &Actor::Admin(actor), now, AuditChange::Update, (OBJECT_TYPE, &user.username), &what).await?;
     session::end_all_of(&mut tx, user.id).await?;
     tx.commit().await?;
     Ok(())

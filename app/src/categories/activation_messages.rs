@@ -49,6 +49,8 @@ pub use server::ActivationMessages;
 #[cfg(feature = "ssr")]
 mod server {
     use super::ActivationMessage;
+    use crate::categories::accounts::Account;
+    use crate::db::ingest::AccountMatch;
     use crate::db::list::LogTable;
     use crate::db::render::RenderCtx;
     use crate::list::Cell;
@@ -57,6 +59,11 @@ mod server {
 
     impl LogTable for ActivationMessages {
         type Row = ActivationMessage;
+        const ACCOUNT_MATCHES: &'static [AccountMatch] = &[AccountMatch {
+            id: ActivationMessage::account_id,
+            by: ActivationMessage::account,
+            key: Account::username,
+        }];
 
         fn redact(row: &mut ActivationMessage, ctx: &RenderCtx) {
             ctx.mask_recipient(&mut row.recipient, row.message_type);

@@ -77,6 +77,8 @@ pub use server::Cdrs;
 #[cfg(feature = "ssr")]
 mod server {
     use super::Cdr;
+    use crate::categories::accounts::Account;
+    use crate::db::ingest::AccountMatch;
     use crate::db::list::{standard_cell, Listed, LogTable};
     use crate::db::render::RenderCtx;
     use crate::list::{Cell, ColumnSpec};
@@ -92,6 +94,10 @@ mod server {
 
     impl LogTable for Cdrs {
         type Row = Cdr;
+        const ACCOUNT_MATCHES: &'static [AccountMatch] = &[
+            AccountMatch { id: Cdr::caller_account_id, by: Cdr::caller_number, key: Account::phone_number },
+            AccountMatch { id: Cdr::callee_account_id, by: Cdr::callee_number, key: Account::phone_number },
+        ];
 
         /// A Call Id opens the call's trace.
         fn cell(row: &Cdr, column: &ColumnSpec, ctx: &RenderCtx) -> Cell {

@@ -50,6 +50,8 @@ pub use server::InstallMessages;
 #[cfg(feature = "ssr")]
 mod server {
     use super::InstallMessage;
+    use crate::categories::accounts::Account;
+    use crate::db::ingest::AccountMatch;
     use crate::db::list::LogTable;
     use crate::db::render::RenderCtx;
 
@@ -57,6 +59,8 @@ mod server {
 
     impl LogTable for InstallMessages {
         type Row = InstallMessage;
+        const ACCOUNT_MATCHES: &'static [AccountMatch] =
+            &[AccountMatch { id: InstallMessage::account_id, by: InstallMessage::account, key: Account::username }];
 
         fn redact(row: &mut InstallMessage, ctx: &RenderCtx) {
             ctx.mask_recipient(&mut row.recipient, row.message_type);

@@ -58,7 +58,9 @@ pub use server::{expire_queued, SecureMessages};
 #[cfg(feature = "ssr")]
 mod server {
     use super::{SecureMessage, EXPIRY_MS};
+    use crate::categories::accounts::Account;
     use crate::codes::MessageStatus;
+    use crate::db::ingest::AccountMatch;
     use crate::db::list::LogTable;
 
     use crate::db::Db;
@@ -81,5 +83,13 @@ mod server {
 
     impl LogTable for SecureMessages {
         type Row = SecureMessage;
+        const ACCOUNT_MATCHES: &'static [AccountMatch] = &[
+            AccountMatch {
+                id: SecureMessage::from_account_id,
+                by: SecureMessage::from_account,
+                key: Account::username,
+            },
+            AccountMatch { id: SecureMessage::to_account_id, by: SecureMessage::to_account, key: Account::username },
+        ];
     }
 }

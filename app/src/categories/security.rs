@@ -60,5 +60,12 @@ mod server {
 
     impl LogTable for SecurityEvents {
         type Row = SecurityEvent;
+
+        /// An event sent without a CEF line gets one, as the console's own events have.
+        fn ingested(row: &mut SecurityEvent) {
+            if row.details.trim().is_empty() {
+                row.details = crate::cef::console_event(row.event_type, &row.description, row.occurred_at.0, "", "");
+            }
+        }
     }
 }

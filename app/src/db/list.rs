@@ -36,6 +36,19 @@ pub trait LogTable: Listed + 'static {
     fn cell(row: &Self::Row, column: &ColumnSpec, ctx: &RenderCtx) -> Cell {
         standard_cell::<Self>(row, column, ctx)
     }
+    /// Account ids an ingested row may leave out, found from another of its columns.
+    const ACCOUNT_MATCHES: &'static [super::ingest::AccountMatch] = &[];
+
+    /// Whether rows can be sent to the ingest API: not when every column is derived (who is
+    /// registered now is computed from SIP Sessions).
+    fn ingestible() -> bool {
+        Self::Row::COLUMNS.iter().any(|c| c.stored && c.name != crate::list::Column::ID)
+    }
+
+    /// Completes an ingested row with what the console adds to rows of its own (a Security
+    /// Event's CEF line when it came without one).
+    fn ingested(_row: &mut Self::Row) {}
+
     /// Hides what the appliance's policy hides (CDR numbers under MASK) from every way out:
     /// pages, detail, CSV and API. Most categories hide nothing.
     fn redact(_row: &mut Self::Row, _ctx: &RenderCtx) {}

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod csv;
 pub mod filters;
+pub mod ingest;
 pub mod list;
 pub mod params;
 pub mod query;
@@ -141,6 +142,8 @@ pub struct AppState {
     pub db: Db,
     /// Idle time after which a console session ends.
     pub session_idle: std::time::Duration,
+    /// The largest body an ingest batch may have, in bytes.
+    pub ingest_limit: usize,
     /// Failed-login counters, shared by every request.
     pub throttle: std::sync::Arc<crate::auth::throttle::Throttle>,
 }
@@ -151,6 +154,7 @@ impl AppState {
         AppState {
             db,
             session_idle: crate::auth::session::DEFAULT_IDLE,
+            ingest_limit: crate::db::ingest::DEFAULT_LIMIT,
             throttle: std::sync::Arc::new(crate::auth::throttle::Throttle::new(Default::default())),
         }
     }

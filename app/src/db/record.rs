@@ -10,7 +10,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 /// A [`Record`] the database stores: what [`crate::record!`] implements on the server.
-pub trait Stored: Record + serde::Serialize + Send + Sync + Sized + 'static {
+pub trait Stored: Record + serde::Serialize + serde::de::DeserializeOwned + Send + Sync + Sized + 'static {
     /// Reads a row selected with (at least) [`Record::COLUMNS`], by their names.
     fn decode(row: &AnyRow) -> Result<Self, AppError>;
     /// The values of the written columns, in [`Record::COLUMNS`] order.

@@ -27,6 +27,8 @@ pub enum ColumnKind {
 /// The column kind of a field's Rust type (`Option<T>`: a nullable column of `T`'s kind).
 pub trait ColumnType {
     const KIND: ColumnKind;
+    /// `Option<T>`: the column may be NULL.
+    const NULLABLE: bool = false;
 }
 
 impl ColumnType for i64 {
@@ -47,6 +49,7 @@ impl ColumnType for UtcMillis {
 
 impl<T: ColumnType> ColumnType for Option<T> {
     const KIND: ColumnKind = T::KIND;
+    const NULLABLE: bool = true;
 }
 
 /// One column of a table or view, declared by a [`record!`] field.
@@ -59,6 +62,8 @@ pub struct Column {
     /// Written by inserts; `false` for a value a view derives (an account's name beside its
     /// SIP events, whether an account is on line).
     pub stored: bool,
+    /// The column may be NULL (an `Option` field).
+    pub nullable: bool,
 }
 
 impl Column {
@@ -66,7 +71,7 @@ impl Column {
     pub const ID: &'static str = "id";
 
     pub const fn of<T: ColumnType>(name: &'static str, searched: bool, stored: bool) -> Column {
-        Column { name, kind: T::KIND, searched, stored }
+        Column { name, kind: T::KIND, searched, stored, nullable: T::NULLABLE }
     }
 
     /// Whether an insert writes it: stored columns, the id only when asked (accounts keep

@@ -1,6 +1,8 @@
 //! The Console users page (admins only): every user with their role and state, a form to add
-//! one, and per user: change role, enable or disable, reset password. Each is audited.
+//! one, and per user: change role, enable or disable, reset password; then the API tokens
+//! machines use ([`ApiTokensSection`]). Each change is audited.
 
+use super::api_tokens::ApiTokensSection;
 use super::settings::{code_options, outcome};
 use crate::codes::Role;
 use crate::console_users::{
@@ -31,6 +33,7 @@ pub fn ConsoleUsersPage() -> impl IntoView {
                     }
                 })}
             </Transition>
+            <ApiTokensSection/>
         </section>
     }
 }

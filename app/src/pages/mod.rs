@@ -1,6 +1,7 @@
 //! The pages and the components they share.
 
 pub mod account;
+pub mod api_tokens;
 pub mod console_users;
 pub mod home;
 pub mod log_detail;

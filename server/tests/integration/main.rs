@@ -11,6 +11,7 @@ mod concurrency;
 mod console_security;
 mod console_users;
 mod demo_data;
+mod ingest;
 mod pinned_outputs;
 mod reconcile;
 mod roles;

@@ -1,5 +1,5 @@
-//! Who may do what: every route and server function, called as anonymous, support, auditor
-//! and admin. Refused calls change nothing.
+//! Who may do what: every route and server function, called as anonymous, support, auditor,
+//! admin, and with a `read` and an `ingest` API token. Refused calls change nothing.
 
 use crate::common::{browser, TestApp};
 use reqwest::{Client, Method};
@@ -10,14 +10,22 @@ enum Who {
     Support,
     Auditor,
     Admin,
+    ReadToken,
+    IngestToken,
 }
 
-const EVERYONE: [Who; 4] = [Who::Anonymous, Who::Support, Who::Auditor, Who::Admin];
+const EVERYONE: [Who; 6] = [Who::Anonymous, Who::Support, Who::Auditor, Who::Admin, Who::ReadToken, Who::IngestToken];
 
 /// What a caller gets: allowed (2xx), or refused with this status.
-fn expected(who: Who, needs: Needs) -> u16 {
+fn expected(who: Who, needs: Needs, path: &str) -> u16 {
+    let api = path.starts_with("/api/v1/");
     match (who, needs) {
         (Who::Anonymous, _) => 401,
+        // Tokens open the /api/v1 API only: a read token GET (as an auditor), an ingest token POST.
+        (Who::ReadToken | Who::IngestToken, _) if !api => 403,
+        (Who::ReadToken, Needs::Ingester) | (Who::IngestToken, Needs::Reader | Needs::Exporter) => 403,
+        (Who::ReadToken, _) | (Who::IngestToken, _) => 200,
+        (_, Needs::Ingester) => 403,
         (_, Needs::Reader) => 200,
         (Who::Support, Needs::Exporter) => 403,
         (_, Needs::Exporter) => 200,
@@ -31,6 +39,7 @@ enum Needs {
     Reader,
     Exporter,
     Admin,
+    Ingester,
 }
 
 struct Call {
@@ -38,15 +47,21 @@ struct Call {
     path: &'static str,
     /// Form fields; `{csrf}` is replaced by the caller's own session token.
     form: &'static [(&'static str, &'static str)],
+    /// An NDJSON body instead of a form.
+    ndjson: Option<&'static str>,
     needs: Needs,
 }
 
 const fn get(path: &'static str, needs: Needs) -> Call {
-    Call { method: Method::GET, path, form: &[], needs }
+    Call { method: Method::GET, path, form: &[], ndjson: None, needs }
 }
 
 const fn post(path: &'static str, form: &'static [(&'static str, &'static str)], needs: Needs) -> Call {
-    Call { method: Method::POST, path, form, needs }
+    Call { method: Method::POST, path, form, ndjson: None, needs }
+}
+
+const fn ingest(path: &'static str, ndjson: &'static str) -> Call {
+    Call { method: Method::POST, path, form: &[], ndjson: Some(ndjson), needs: Needs::Ingester }
 }
 
 /// Every API route and server function of the console.
@@ -85,12 +100,31 @@ const CALLS: &[Call] = &[
         ],
         Needs::Admin,
     ),
+    post("/api/api_tokens", &[], Needs::Admin),
+    post("/api/add_api_token", &[("csrf", "{csrf}"), ("name", "{new}"), ("scope", "read")], Needs::Admin),
+    post("/api/revoke_api_token", &[("csrf", "{csrf}"), ("id", "3")], Needs::Admin),
+    ingest("/api/v1/system", r#"{"occurred_at": 1, "description": "roles test"}"#),
+    ingest("/api/v1/accounts", r#"{"id": 90001, "username": "roles-test"}"#),
+    // Last: changing a user ends their sessions.
     post(
         "/api/change_console_user",
         &[("csrf", "{csrf}"), ("username", "support"), ("action", "enable")],
         Needs::Admin,
     ),
 ];
+
+/// A client that sends `token` on every request, and no cookies.
+fn with_token(token: &str) -> Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::AUTHORIZATION, format!("Bearer {token}").parse().unwrap());
+    Client::builder().default_headers(headers).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+async fn token(app: &TestApp, name: &str, scope: app::codes::TokenScope) -> String {
+    let (token, _) =
+        app::auth::token::add(&app.db, app::auth::users::Actor::CommandLine, name, scope, None, 0).await.unwrap();
+    token.reveal().to_owned()
+}
 
 async fn csrf_of(app: &TestApp, client: &Client) -> String {
     let response = client.post(format!("{}/api/whoami", app.base)).send().await.unwrap();
@@ -111,28 +145,43 @@ async fn every_route_and_server_function_checks_the_role() {
             Who::Support => app.client_as("support").await,
             Who::Auditor => app.client_as("auditor").await,
             Who::Admin => app.client.clone(),
+            Who::ReadToken => with_token(&token(&app, "reader", app::codes::TokenScope::Read).await),
+            Who::IngestToken => with_token(&token(&app, "sender", app::codes::TokenScope::Ingest).await),
         };
         let csrf = csrf_of(&app, &client).await;
         clients.push((who, client, csrf));
     }
     let users_before = app.scalar("SELECT COUNT(*) FROM console_user").await;
+    // Tokens 1 and 2 are the callers'; 3 is the one the revoke call names.
+    token(&app, "to-revoke", app::codes::TokenScope::Read).await;
+    let tokens_before = app.scalar("SELECT COUNT(*) FROM api_token").await;
     for (i, call) in CALLS.iter().enumerate() {
         for (who, client, csrf) in &clients {
             let new_user = format!("new{i}{who:?}").to_lowercase();
             let form: Vec<(&str, String)> =
                 call.form.iter().map(|(k, v)| (*k, v.replace("{csrf}", csrf).replace("{new}", &new_user))).collect();
             let mut request = client.request(call.method.clone(), format!("{}{}", app.base, call.path));
-            if call.method == Method::POST {
-                request = request.form(&form);
-            }
+            request = match (&call.method, call.ndjson) {
+                (&Method::POST, Some(ndjson)) => {
+                    request.header("content-type", "application/x-ndjson").body(ndjson.to_owned())
+                }
+                (&Method::POST, None) => request.form(&form),
+                _ => request,
+            };
             let response = request.send().await.unwrap();
             let status = response.status().as_u16();
             let body = response.text().await.unwrap();
-            assert_eq!(status, expected(*who, call.needs), "{who:?} {} {}: {body}", call.method, call.path);
+            let want = expected(*who, call.needs, call.path);
+            assert_eq!(status, want, "{who:?} {} {}: {body}", call.method, call.path);
         }
     }
     // A malformed call is a 400 with the reason, not a server error.
     let (_, admin, csrf) = &clients[3];
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM api_token WHERE revoked_at IS NOT NULL").await, 1);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM api_token").await, tokens_before + 1, "only the admin's token add");
+    // Only the ingest token's events and account went in.
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM system_event WHERE description = 'roles test'").await, 1);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM account WHERE id = 90001").await, 1);
     let missing = admin.post(format!("{}/api/update_settings", app.base)).form(&[("csrf", csrf)]).send().await.unwrap();
     assert_eq!(missing.status().as_u16(), 400);
     assert!(missing.text().await.unwrap().contains("BadRequest"));
