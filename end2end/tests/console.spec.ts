@@ -156,3 +156,42 @@ test("an admin adds a console user, who can then log in with their role", async 
   await page.getByRole("button", { name: "Apply" }).click();
   await expect.poll(() => column(page, "Object ID")).toContain("e2e-new-auditor");
 });
+
+test("an admin creates an API token, shown once, that reads the API until it is revoked", async ({
+  page,
+  playwright,
+  baseURL,
+}) => {
+  await open(page, "/");
+  await menu(page).getByRole("link", { name: "Console users" }).click();
+  await expect(page.getByRole("heading", { level: 2, name: "API tokens" })).toBeVisible();
+  await page.getByLabel("Token name", { exact: true }).fill("e2e-reader");
+  await page.getByLabel("Scope", { exact: true }).selectOption("read");
+  await page.getByRole("button", { name: "Create token" }).click();
+  const secret = page.getByLabel("New API token");
+  await expect(secret).toHaveText(/^pslog_[0-9a-f]{64}$/);
+  const token = await secret.innerText();
+  const row = page.getByRole("table", { name: "API tokens" }).getByRole("row").filter({ hasText: "e2e-reader" });
+  await expect(row).toContainText("live");
+
+  // A machine with the token, and no session.
+  const machine = await playwright.request.newContext({
+    baseURL,
+    storageState: { cookies: [], origins: [] },
+    extraHTTPHeaders: { Authorization: `Bearer ${token}` },
+  });
+  expect((await machine.get("/api/v1/cdr")).status()).toBe(200);
+  expect((await machine.post("/api/v1/cdr", { data: [] })).status()).toBe(403);
+
+  await row.getByRole("button", { name: "Revoke e2e-reader" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "API token e2e-reader revoked." })).toBeVisible();
+  await expect(row).toContainText("revoked");
+  expect((await machine.get("/api/v1/cdr")).status()).toBe(401);
+  await machine.dispose();
+
+  // Both are in Auditing.
+  await menu(page).getByRole("link", { name: "Auditing" }).click();
+  await page.getByLabel("Object Type", { exact: true }).fill("ApiToken");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect.poll(() => column(page, "Object ID")).toEqual(["e2e-reader", "e2e-reader"]);
+});

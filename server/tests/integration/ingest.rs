@@ -126,6 +126,15 @@ async fn a_batch_is_stored_whole_or_refused_whole_with_every_bad_record_named() 
     assert_eq!(app.scalar("SELECT COUNT(*) FROM cdr WHERE call_id = 'in-3'").await, 0);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM cdr").await, before + 3);
 
+    // A record the database's constraints refuse is named too, and nothing is written.
+    let mut longer = cdr("in-3", "+8");
+    longer["call_duration"] = json!(99);
+    let (status, answer) = ndjson(&app, "/api/v1/cdr", &token, &[cdr("in-3", "+6"), longer]).await;
+    assert_eq!(status, 422, "{answer}");
+    assert_eq!(answer["errors"][0]["line"], 2);
+    assert!(answer["errors"][0]["message"].as_str().unwrap().contains("call_duration <= total_duration"), "{answer}");
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM cdr WHERE call_id = 'in-3'").await, 0);
+
     // Statuses of the rest.
     let one = cdr("in-4", "+7").to_string();
     assert_eq!(post(&app.base, "/api/v1/cdr", &token, "text/csv", one.clone()).await.0, 415);
@@ -240,4 +249,89 @@ async fn ingested_rows_behave_like_the_consoles_own() {
     let (status, answer) = ndjson(&app, "/api/v1/cdr", &token, &[direct, cdr("nocdr", "+2")]).await;
     assert_eq!((status, answer["accepted"].as_i64(), answer["stored"].as_i64()), (200, Some(2), Some(1)));
     assert_eq!(app.scalar("SELECT COUNT(*) FROM cdr WHERE call_id = 'nocdr'").await, 1);
+}
+
+/// The `pslog` binary on `db`, its output captured.
+fn pslog(db: &str) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_pslog"));
+    command.env("PSLOG_DATABASE_URL", db).env("RUST_LOG", "warn").stdout(std::process::Stdio::piped());
+    command.stderr(std::process::Stdio::null());
+    command
+}
+
+/// Starts `pslog serve` on a free port; returns the process and its base URL once it answers.
+async fn serve(db: &str) -> (std::process::Child, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = pslog(db).args(["serve", "--addr", &format!("127.0.0.1:{port}")]).spawn().unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..200 {
+        if Client::new().get(format!("{base}/login")).send().await.is_ok() {
+            return (child, base);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("pslog serve did not answer on {base}");
+}
+
+#[tokio::test]
+async fn a_kill_9_loses_no_acknowledged_batch_and_leaves_no_half_batch() {
+    const ROWS: usize = 400;
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/kill.db", dir.path().display());
+    let made = pslog(&db).args(["token", "add", "feeder", "--scope", "ingest"]).output().unwrap();
+    assert!(made.status.success());
+    let token = String::from_utf8(made.stdout).unwrap().trim().to_owned();
+
+    let (mut server, base) = serve(&db).await;
+    let acknowledged = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let feeder = {
+        let (acknowledged, base, token) = (acknowledged.clone(), base.clone(), token.clone());
+        tokio::spawn(async move {
+            for n in 0.. {
+                let body =
+                    (0..ROWS).map(|i| cdr(&format!("batch-{n}"), &format!("+{i}")).to_string()).collect::<Vec<_>>();
+                let sent = Client::new()
+                    .post(format!("{base}/api/v1/cdr"))
+                    .bearer_auth(&token)
+                    .header("content-type", "application/x-ndjson")
+                    .body(body.join("\n"))
+                    .send()
+                    .await;
+                match sent {
+                    Ok(r) if r.status().is_success() => acknowledged.lock().unwrap().push(n),
+                    Ok(r) => panic!("batch {n} refused: {}", r.status()),
+                    Err(_) => return n, // the server is gone
+                }
+            }
+            unreachable!()
+        })
+    };
+    while acknowledged.lock().unwrap().len() < 5 {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    // In the middle of a batch, as likely as not.
+    tokio::time::sleep(std::time::Duration::from_millis(37)).await;
+    server.kill().unwrap(); // SIGKILL
+    server.wait().unwrap();
+    let attempted = feeder.await.unwrap();
+    let acknowledged = acknowledged.lock().unwrap().clone();
+
+    // Restarted, the server answers and takes batches again.
+    let (mut server, base) = serve(&db).await;
+    let (status, _) = post(&base, "/api/v1/cdr", &token, "application/x-ndjson", cdr("after", "+1").to_string()).await;
+    assert_eq!(status, 200);
+    server.kill().unwrap();
+    server.wait().unwrap();
+
+    let db = server::database::open(&db).await.unwrap();
+    let counts: Vec<(String, i64)> =
+        sqlx::query_as("SELECT call_id, COUNT(*) FROM cdr GROUP BY call_id").fetch_all(&db.pool).await.unwrap();
+    let count = |n: u64| counts.iter().find(|(id, _)| *id == format!("batch-{n}")).map_or(0, |c| c.1);
+    for n in &acknowledged {
+        assert_eq!(count(*n), ROWS as i64, "acknowledged batch {n} is all there");
+    }
+    for n in 0..=attempted {
+        assert!(count(n) == 0 || count(n) == ROWS as i64, "batch {n} is all there or not at all: {}", count(n));
+    }
+    assert!(acknowledged.len() >= 5, "{} batches acknowledged before the kill", acknowledged.len());
 }

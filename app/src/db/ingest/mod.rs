@@ -18,6 +18,21 @@ use serde_json::{Map, Value};
 mod store;
 pub use store::{forget_old_keys, receive, Accepted, AccountMatch, Batch, Rejected, StoredIds, IDEMPOTENCY_MS};
 
+/// A database error that refuses a row (a CHECK, NOT NULL, foreign or unique key): the
+/// sender's mistake, answered with 422, not a failure of the server.
+pub fn refuses_row(error: &sqlx::Error) -> Option<String> {
+    use sqlx::error::ErrorKind;
+    let db = error.as_database_error()?;
+    matches!(
+        db.kind(),
+        ErrorKind::CheckViolation
+            | ErrorKind::NotNullViolation
+            | ErrorKind::ForeignKeyViolation
+            | ErrorKind::UniqueViolation
+    )
+    .then(|| format!("refused by the database: {}", db.message()))
+}
+
 /// The default largest body of a batch: 64 MiB.
 pub const DEFAULT_LIMIT: usize = 64 * 1024 * 1024;
 /// Errors reported for one batch, at most (the batch is refused either way).
@@ -179,12 +194,16 @@ pub fn parse<R: Record + DeserializeOwned>(
     body: &[u8],
     format: BodyFormat,
     with_id: bool,
-) -> Result<Vec<R>, Vec<RecordError>> {
+) -> Result<Parsed<R>, Vec<RecordError>> {
     let (objects, mut errors) = objects(body, format);
     let mut rows = Vec::with_capacity(objects.len());
+    let mut lines = Vec::with_capacity(objects.len());
     for (line, object) in objects {
         match record::<R>(line, object, with_id) {
-            Ok(row) => rows.push(row),
+            Ok(row) => {
+                rows.push(row);
+                lines.push(line);
+            }
             Err(e) if errors.len() < MAX_ERRORS => errors.extend(e),
             Err(_) => {}
         }
@@ -192,10 +211,17 @@ pub fn parse<R: Record + DeserializeOwned>(
     errors.sort_by_key(|e| e.line);
     errors.truncate(MAX_ERRORS);
     if errors.is_empty() {
-        Ok(rows)
+        Ok(Parsed { rows, lines })
     } else {
         Err(errors)
     }
+}
+
+/// A batch's rows, and the line each came from (to name a row the database refuses).
+#[derive(Debug)]
+pub struct Parsed<R> {
+    pub rows: Vec<R>,
+    pub lines: Vec<usize>,
 }
 
 #[cfg(test)]
@@ -210,13 +236,14 @@ mod tests {
     #[test]
     fn a_record_reads_with_defaults_and_rfc3339_times() {
         let rows = parse::<Cdr>(format!("{CDR}\n\n{CDR}\n").as_bytes(), BodyFormat::Ndjson, false).unwrap();
-        assert_eq!(rows.len(), 2);
+        assert_eq!(rows.lines, vec![1, 3]);
+        let rows = rows.rows;
         assert_eq!(rows[0].call_date, UtcMillis(1_795_345_200_250));
         assert_eq!(rows[0].caller_name, "", "text left out is empty");
         assert_eq!(rows[0].hangup_cause, None, "nullable left out is null");
         assert_eq!(rows[0].disposition, Disposition::Answered);
         let array = parse::<Cdr>(format!("[{CDR},{CDR}]").as_bytes(), BodyFormat::JsonArray, false).unwrap();
-        assert_eq!(array, rows);
+        assert_eq!(array.rows, rows);
     }
 
     #[test]
@@ -233,7 +260,7 @@ mod tests {
 
     #[test]
     fn accounts_carry_their_ids_and_no_derived_fields() {
-        let ok = parse::<Account>(br#"{"id":7,"username":"anna"}"#, BodyFormat::Ndjson, true).unwrap();
+        let ok = parse::<Account>(br#"{"id":7,"username":"anna"}"#, BodyFormat::Ndjson, true).unwrap().rows;
         assert_eq!((ok[0].id, ok[0].username.as_str()), (7, "anna"));
         let errors = parse::<Account>(br#"{"username":"anna","online":true}"#, BodyFormat::Ndjson, true).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
