@@ -38,11 +38,11 @@ fn batch(n: usize, start_ms: i64) -> String {
             "callee_user_agent": "SecureVoice/12.0 (iOS 18.1)",
             "total_duration": 40 + (k % 600) as i64,
             "call_duration": 30 + (k % 600) as i64,
-            "disposition": if k % 5 == 0 { "NO_ANSWER" } else { "ANSWERED" },
+            "disposition": if k.is_multiple_of(5) { "NO_ANSWER" } else { "ANSWERED" },
             "hangup_cause": "NORMAL_CLEARING",
             "call_id": format!("{k:016x}-bench"),
             "call_type": "CALL",
-            "call_route": if k % 3 == 0 { "trunk-eu-1" } else { "" },
+            "call_route": if k.is_multiple_of(3) { "trunk-eu-1" } else { "" },
         });
         body.push_str(&line.to_string());
         body.push('\n');

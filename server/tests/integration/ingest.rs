@@ -262,7 +262,7 @@ fn pslog(db: &str) -> std::process::Command {
 /// Starts `pslog serve` on a free port; returns the process and its base URL once it answers.
 async fn serve(db: &str) -> (std::process::Child, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let child = pslog(db).args(["serve", "--addr", &format!("127.0.0.1:{port}")]).spawn().unwrap();
+    let mut child = pslog(db).args(["serve", "--addr", &format!("127.0.0.1:{port}")]).spawn().unwrap();
     let base = format!("http://127.0.0.1:{port}");
     for _ in 0..200 {
         if Client::new().get(format!("{base}/login")).send().await.is_ok() {
@@ -270,6 +270,8 @@ async fn serve(db: &str) -> (std::process::Child, String) {
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
+    child.kill().ok();
+    child.wait().ok();
     panic!("pslog serve did not answer on {base}");
 }
 
