@@ -47,23 +47,16 @@ pub async fn list_api_tokens() -> Result<ApiTokenList, AppError> {
     let tokens = crate::auth::token::list(&state.db)
         .await?
         .into_iter()
-        .map(|t| {
-            let state = match (t.revoked_at, t.expires_at) {
-                (Some(r), _) => format!("revoked {}", time(r)),
-                (None, Some(e)) if e <= now => "expired".to_owned(),
-                _ => "live".to_owned(),
-            };
-            ApiTokenRow {
-                live: state == "live",
-                state,
-                id: t.id,
-                scope: t.scope,
-                created: time(t.created_at),
-                created_by: t.created_by,
-                last_used: t.last_used_at.map(time),
-                expires: t.expires_at.map(time),
-                name: t.name,
-            }
+        .map(|t| ApiTokenRow {
+            live: t.refusal(now).is_none(),
+            state: t.state(now, time),
+            id: t.id,
+            scope: t.scope,
+            created: time(t.created_at),
+            created_by: t.created_by,
+            last_used: t.last_used_at.map(time),
+            expires: t.expires_at.map(time),
+            name: t.name,
         })
         .collect();
     Ok(ApiTokenList { tokens, csrf: admin.caller().csrf().to_owned() })

@@ -8,18 +8,11 @@
 
 use app::codes::TokenScope;
 use server::application::{Application, Config};
+mod common;
+use common::peak_rss_mib;
 use std::time::Instant;
 
 const BATCH: usize = 10_000;
-
-fn peak_rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_owned))
-        .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(f64::NAN)
-}
 
 /// Batch `n` as NDJSON: realistic CDRs (every column set), a minute apart.
 fn batch(n: usize, start_ms: i64) -> String {

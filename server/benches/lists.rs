@@ -6,19 +6,11 @@
 use app::codes::Role;
 use server::application::{Application, Config};
 use server::demo::{fill, DemoConfig};
+mod common;
+use common::peak_rss_mib;
 use std::time::{Duration, Instant};
 
 const RUNS: usize = 7;
-
-/// Peak resident memory of this process so far, in MiB (Linux).
-fn peak_rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_owned))
-        .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(f64::NAN)
-}
 
 /// Times one request, reading the body chunk by chunk (so that the client holds no more than
 /// a chunk, and the memory measured is the server's).

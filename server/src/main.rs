@@ -126,11 +126,7 @@ async fn token_command(db: &app::db::Db, command: TokenCommand) -> anyhow::Resul
         TokenCommand::List => {
             println!("{:<24} {:<7} {:<26} {:<26} {:<26} state", "name", "scope", "created", "last used", "expires");
             for t in token::list(db).await? {
-                let state = match (t.revoked_at, t.expires_at) {
-                    (Some(r), _) => format!("revoked {}", time(r)),
-                    (None, Some(e)) if e <= now => "expired".to_owned(),
-                    _ => "live".to_owned(),
-                };
+                let state = t.state(now, time);
                 println!(
                     "{:<24} {:<7} {:<26} {:<26} {:<26} {state}",
                     t.name,

@@ -51,6 +51,28 @@ pub struct TokenRecord {
     pub revoked_at: Option<i64>,
 }
 
+impl TokenRecord {
+    /// Why this token opens nothing at `now`, if it does not: revoked, or expired.
+    pub fn refusal(&self, now: i64) -> Option<Refusal> {
+        if self.revoked_at.is_some() {
+            Some(Refusal::Revoked)
+        } else if self.expires_at.is_some_and(|e| e <= now) {
+            Some(Refusal::Expired)
+        } else {
+            None
+        }
+    }
+
+    /// Its state as lists show it: "live", "expired" or "revoked <when>" (`time` formats).
+    pub fn state(&self, now: i64, time: impl Fn(i64) -> String) -> String {
+        match (self.refusal(now), self.revoked_at) {
+            (None, _) => "live".to_owned(),
+            (Some(Refusal::Revoked), Some(at)) => format!("revoked {}", time(at)),
+            (Some(_), _) => "expired".to_owned(),
+        }
+    }
+}
+
 fn table() -> Alias {
     Alias::new("api_token")
 }
@@ -209,19 +231,16 @@ pub async fn authenticate(
 ) -> Result<Result<Authenticated, Refusal>, AppError> {
     let found = find(db, &key_of(token.trim())).await?;
     let refusal = match &found {
-        None => Some(Refusal::Unknown),
-        Some(t) if t.revoked_at.is_some() => Some(Refusal::Revoked),
-        Some(t) if t.expires_at.is_some_and(|e| e <= now) => Some(Refusal::Expired),
-        Some(_) => None,
+        None => Err(Refusal::Unknown),
+        Some(t) => t.refusal(now).map_or(Ok(()), Err),
     };
     let token = match (found, refusal) {
-        (Some(token), None) => token,
+        (Some(token), Ok(())) => token,
         (found, refusal) => {
-            let refusal = refusal.unwrap_or(Refusal::Unknown);
-            let name = found.map(|t| t.name).unwrap_or_default();
+            let refusal = refusal.err().unwrap_or(Refusal::Unknown);
+            let principal = found.map(|t| format!("token:{}", t.name)).unwrap_or_default();
             let mut tx = db.begin().await?;
             let text = format!("API token refused: {}", refusal.message());
-            let principal = if name.is_empty() { String::new() } else { format!("token:{name}") };
             super::journal::security(&mut tx, now, crate::codes::SecurityEventType::LoginFailed, &text, &principal, ip)
                 .await?;
             tx.commit().await?;
