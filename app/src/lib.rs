@@ -11,6 +11,7 @@ pub mod cef;
 pub mod codes;
 pub mod console_users;
 pub mod error;
+pub mod forwarding;
 pub mod list;
 pub mod models;
 pub mod pages;
@@ -87,6 +88,10 @@ pub fn App() -> impl IntoView {
                         />
                     </Routes>
                 </main>
+                <footer class="site-footer">
+                    // A JSON document, not a page of the console: the router must not take it.
+                    <a href="/api/v1/openapi.json" rel="external">"HTTP API: OpenAPI description"</a>
+                </footer>
             </div>
         </Router>
     }

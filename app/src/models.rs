@@ -55,6 +55,8 @@ pub struct Settings {
     pub cdr_retention_period: RetentionPeriod,
     /// 0 with [`RetentionPeriod::Day`] is the "No-CDR" privacy option.
     pub cdr_retention_count: i64,
+    /// Who the CEF lines of Security Events say wrote them.
+    pub cef: crate::cef::Identity,
 }
 
 impl Settings {

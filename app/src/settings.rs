@@ -34,10 +34,11 @@ pub async fn update_settings(
     cdr_masking: String,
     cdr_retention_period: String,
     cdr_retention_count: String,
+    cef: crate::cef::Identity,
 ) -> Result<Vec<String>, AppError> {
     let admin = crate::auth::AdminChange::from_context(&csrf)?;
     let state = crate::db::AppState::from_context()?;
-    let wanted = store::parse(&time_zone, &cdr_masking, &cdr_retention_period, &cdr_retention_count)?;
+    let wanted = store::parse(&time_zone, &cdr_masking, &cdr_retention_period, &cdr_retention_count, cef)?;
     store::update(&state.db, &admin, wanted, chrono::Utc::now().timestamp_millis()).await
 }
 
@@ -55,7 +56,27 @@ pub mod store {
     pub const OBJECT_TYPE: &str = "Setting";
 
     /// Validates the form's text fields.
-    pub fn parse(zone: &str, masking: &str, period: &str, count: &str) -> Result<Settings, AppError> {
+    pub fn parse(
+        zone: &str,
+        masking: &str,
+        period: &str,
+        count: &str,
+        mut cef: crate::cef::Identity,
+    ) -> Result<Settings, AppError> {
+        for field in crate::cef::IDENTITY_FIELDS {
+            let value = (field.get_mut)(&mut cef);
+            *value = value.trim().to_owned();
+            if value.is_empty() && !field.optional {
+                return Err(AppError::BadRequest(format!("{} must not be empty.", field.label)));
+            }
+            if value.chars().count() > crate::cef::MAX_IDENTITY_LEN || value.chars().any(char::is_control) {
+                return Err(AppError::BadRequest(format!(
+                    "{} must be at most {} characters on one line.",
+                    field.label,
+                    crate::cef::MAX_IDENTITY_LEN
+                )));
+            }
+        }
         let zone = zone.trim();
         zone.parse::<chrono_tz::Tz>().map_err(|_| {
             AppError::BadRequest(format!(
@@ -79,7 +100,7 @@ pub mod store {
                 "A retention count of 0 is only possible with DAY (the No-CDR option).".into(),
             ));
         }
-        Ok(Settings { time_zone: zone.to_owned(), cdr_masking, cdr_retention_period, cdr_retention_count })
+        Ok(Settings { time_zone: zone.to_owned(), cdr_masking, cdr_retention_period, cdr_retention_count, cef })
     }
 
     /// How a retention reads in the logs.
@@ -119,10 +140,24 @@ pub mod store {
                 format!("CDR retention changed to {}", retention_text(&wanted)),
             ));
         }
+        for field in crate::cef::IDENTITY_FIELDS {
+            let value = (field.get)(&wanted.cef);
+            if value != (field.get)(&current.cef) {
+                changes.push((
+                    field.setting,
+                    SecurityEventType::ApplianceConfigurationChange,
+                    format!("{} changed to '{value}'", field.label),
+                ));
+            }
+        }
         if changes.is_empty() {
             return Ok(Vec::new());
         }
-        let update = Query::update()
+        let mut update = Query::update();
+        for field in crate::cef::IDENTITY_FIELDS {
+            update.value(Alias::new(field.column), (field.get)(&wanted.cef).clone());
+        }
+        let update = update
             .table(Alias::new("settings"))
             .value(Alias::new("time_zone"), wanted.time_zone.clone())
             .value(Alias::new("cdr_masking"), wanted.cdr_masking.code())
@@ -147,6 +182,7 @@ pub mod store {
 
         #[test]
         fn bad_settings_are_refused_with_a_reason() {
+            let parse = |zone, masking, period, count| parse(zone, masking, period, count, Default::default());
             assert!(parse("Europe/Rome", "MASK", "WEEK", "3").is_ok());
             let zone = parse("Mars/Olympus", "NONE", "DAY", "1").unwrap_err();
             assert!(zone.to_string().contains("not a known time zone"), "{zone}");
@@ -159,6 +195,21 @@ pub mod store {
             let no_cdr = parse("UTC", "NONE", "DAY", "0").unwrap();
             assert!(no_cdr.no_cdr());
             assert_eq!(retention_text(&no_cdr), "No-CDR (direct calls are not recorded)");
+        }
+
+        #[test]
+        fn cef_fields_are_trimmed_and_checked() {
+            let cef = |vendor: &str, dhost: &str| crate::cef::Identity {
+                vendor: vendor.into(),
+                dhost: dhost.into(),
+                ..Default::default()
+            };
+            let ok = parse("UTC", "NONE", "DAY", "1", cef(" Acme ", "")).unwrap();
+            assert_eq!((ok.cef.vendor.as_str(), ok.cef.dhost.as_str()), ("Acme", ""), "dhost may be empty");
+            let empty = parse("UTC", "NONE", "DAY", "1", cef(" ", "")).unwrap_err();
+            assert!(empty.to_string().contains("CEF vendor must not be empty"), "{empty}");
+            assert!(parse("UTC", "NONE", "DAY", "1", cef("a\nb", "")).is_err());
+            assert!(parse("UTC", "NONE", "DAY", "1", cef(&"x".repeat(64), "")).is_err());
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The HTTP API under `/api/v1`: `GET /api/v1/<category>` (JSON), `GET /api/v1/<category>/<id>`
 //! (one item) and `GET /api/v1/<category>.csv` (the CSV export), with the same query as the
-//! list page; and `POST /api/v1/<category>`, the ingest of events ([`crate::ingest`]).
+//! list page; `POST /api/v1/<category>`, the ingest of events ([`crate::ingest`]); and the
+//! OpenAPI document of all of it ([`crate::openapi`]).
 
 use app::auth::{Caller, Exporter, Reader};
 use app::db::csv::export;
@@ -17,6 +18,7 @@ use axum::{Json, Router};
 
 pub fn routes<S>(state: AppState) -> Router<S> {
     Router::new()
+        .route(crate::openapi::PATH, get(crate::openapi::document))
         .route("/api/v1/{resource}", get(list).post(crate::ingest::batch))
         .route("/api/v1/{resource}/{id}", get(item))
         .with_state(state)

@@ -23,6 +23,8 @@ pub struct Config {
     pub reconcile_every: Option<Duration>,
     /// The largest body of an ingest batch, in bytes.
     pub ingest_limit: usize,
+    /// Where Security Events are forwarded as CEF, if anywhere.
+    pub forward_cef: Option<crate::forward::Target>,
 }
 
 impl Config {
@@ -35,6 +37,7 @@ impl Config {
             session_idle: app::auth::session::DEFAULT_IDLE,
             reconcile_every: None,
             ingest_limit: app::db::ingest::DEFAULT_LIMIT,
+            forward_cef: None,
         }
     }
 }
@@ -52,6 +55,10 @@ impl Application {
         let mut state = AppState::new(db);
         state.session_idle = config.session_idle;
         state.ingest_limit = config.ingest_limit;
+        state.forward_cef = config.forward_cef.as_ref().map(ToString::to_string);
+        if let Some(target) = config.forward_cef {
+            crate::forward::spawn(state.db.clone(), target);
+        }
         if let Some(period) = config.reconcile_every {
             tasks::spawn_all(state.clone());
             reconcile::spawn(state.db.clone(), period);

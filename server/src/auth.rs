@@ -47,9 +47,13 @@ fn is_static(path: &str) -> bool {
     path.starts_with("/pkg/") || path == app::FAVICON
 }
 
-/// What anyone may reach: the login page, its form nonce, and the static files it needs.
+/// What anyone may reach: the login page, its form nonce, the static files it needs, and the
+/// API's description (it shows the shape of the data, none of it).
 fn is_public(method: &Method, path: &str) -> bool {
-    path == "/login" || (method == Method::POST && path == "/api/login_form") || is_static(path)
+    path == "/login"
+        || (method == Method::POST && path == "/api/login_form")
+        || (method == Method::GET && path == crate::openapi::PATH)
+        || is_static(path)
 }
 
 /// `host[:port]` of an `Origin` or `Referer` value.
@@ -92,7 +96,7 @@ fn login_redirect(params: &[(&str, &str)], next: &str) -> Response {
 
 /// The session middleware (see the module's documentation).
 pub async fn gate(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if request.headers().contains_key(header::AUTHORIZATION) {
+    if request.headers().contains_key(header::AUTHORIZATION) && !is_public(request.method(), request.uri().path()) {
         return bearer_gate(&state, request, next).await.unwrap_or_else(|e| {
             let mut response = e.into_response();
             if response.status() == axum::http::StatusCode::UNAUTHORIZED {

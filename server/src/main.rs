@@ -43,6 +43,10 @@ enum Command {
         /// Largest body of an ingest batch (POST /api/v1/<log>), in MiB.
         #[arg(long, env = "PSLOG_INGEST_LIMIT_MIB", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=1024))]
         ingest_limit_mib: u64,
+        /// Forward every Security Event as CEF in RFC 5424 syslog to a SIEM: tcp://HOST:PORT
+        /// (newline-framed, nothing lost while the receiver is away) or udp://HOST:PORT.
+        #[arg(long, env = "PSLOG_FORWARD_CEF", value_name = "URL")]
+        forward_cef: Option<server::forward::Target>,
     },
     /// Manage the console's users.
     User {
@@ -53,6 +57,11 @@ enum Command {
     Token {
         #[command(subcommand)]
         command: TokenCommand,
+    },
+    /// Import events from another system's logs.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
     },
     /// Reconcile SIP CONNECT/DISCONNECT events with their accounts once, then exit.
     Reconcile,
@@ -83,6 +92,22 @@ enum UserCommand {
         /// Days until the password expires (default: never).
         #[arg(long, value_parser = clap::value_parser!(i64).range(1..=3650))]
         valid_days: Option<i64>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Asterisk's cdr-csv log (Master.csv, no header) into Call Detail Records: src → Caller
+    /// Number, dst → Callee Number, clid → Caller, start → Call Date, duration, billsec,
+    /// disposition, uniqueid → Call Id; accounts matched by number. All or nothing: a file
+    /// with a bad line is not imported, and every bad line is named.
+    AsteriskCdr {
+        /// The Master.csv file.
+        file: std::path::PathBuf,
+        /// The time zone Asterisk wrote its times in (an IANA name; default: the appliance's
+        /// time zone setting). Use UTC for a cdr.conf with usegmtime=yes.
+        #[arg(long)]
+        time_zone: Option<chrono_tz::Tz>,
     },
 }
 
@@ -241,7 +266,30 @@ async fn main() -> anyhow::Result<()> {
             println!("console user '{}' added with role {}", name.trim(), role.code());
         }
         Command::Token { command } => token_command(&db, command).await?,
-        Command::Serve { addr, demo: with_demo, reconcile_every, session_idle_minutes, ingest_limit_mib } => {
+        Command::Import { command: ImportCommand::AsteriskCdr { file, time_zone } } => {
+            let zone = match time_zone {
+                Some(zone) => zone,
+                None => {
+                    db.settings().await?.time_zone.parse().map_err(|e| anyhow::anyhow!("settings' time zone: {e}"))?
+                }
+            };
+            let started = std::time::Instant::now();
+            let stored = server::import::asterisk_cdr(&db, &file, zone).await?;
+            let secs = started.elapsed().as_secs_f64();
+            println!(
+                "imported {stored} CDRs from {} in {secs:.1} s ({:.0} rows/s; times read in {zone})",
+                file.display(),
+                stored as f64 / secs.max(0.001)
+            );
+        }
+        Command::Serve {
+            addr,
+            demo: with_demo,
+            reconcile_every,
+            session_idle_minutes,
+            ingest_limit_mib,
+            forward_cef,
+        } => {
             if with_demo && demo::is_empty(&db).await? {
                 eprintln!("filling the empty database with demo data…");
                 fill_demo(&db, demo::DemoConfig { rows: 3000, seed: 20150508, anchor_ms: current_minute() }).await?;
@@ -255,6 +303,7 @@ async fn main() -> anyhow::Result<()> {
                 session_idle: Duration::from_secs(session_idle_minutes * 60),
                 reconcile_every: Some(Duration::from_secs(reconcile_every)),
                 ingest_limit: usize::try_from(ingest_limit_mib << 20)?,
+                forward_cef,
             };
             let app = Application::build(db, config).await?;
             println!("pslog is serving on http://{}/", app.addr());

@@ -71,6 +71,7 @@ mod tests {
             cdr_masking: MaskingPolicy::None,
             cdr_retention_period: period,
             cdr_retention_count: count,
+            cef: Default::default(),
         }
     }
 

@@ -30,7 +30,7 @@ pub async fn web_session(
     Ok(())
 }
 
-/// A Security Event with its CEF line.
+/// A Security Event with its CEF line (as the settings of `tx` say who writes it).
 pub async fn security(
     tx: &mut Tx,
     at: i64,
@@ -39,7 +39,8 @@ pub async fn security(
     user: &str,
     ip: &str,
 ) -> Result<(), AppError> {
-    Ok(tx.insert(&SecurityEvent::new(at, kind, description, user, ip)).await?)
+    let identity = tx.settings().await?.cef;
+    Ok(tx.insert(&SecurityEvent::new(&identity, at, kind, description, user, ip)).await?)
 }
 
 /// An Auditing row: who changed which object.

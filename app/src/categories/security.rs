@@ -18,21 +18,6 @@ crate::record! {
     }
 }
 
-impl SecurityEvent {
-    /// A new row about something `user` did from `ip`, with its CEF line (its id is the
-    /// database's; it counts as processed).
-    pub fn new(at: i64, event_type: SecurityEventType, description: &str, user: &str, ip: &str) -> SecurityEvent {
-        SecurityEvent {
-            id: 0,
-            occurred_at: UtcMillis(at),
-            description: description.to_owned(),
-            event_type,
-            details: crate::cef::console_event(event_type, description, at, user, ip),
-            processed: true,
-        }
-    }
-}
-
 pub const SPEC: CategorySpec = CategorySpec {
     title: "Security Events",
     summary: "Every event of the SIEM interface: logins, logouts, configuration changes and heartbeats. \
@@ -58,13 +43,36 @@ mod server {
 
     pub struct SecurityEvents;
 
+    impl SecurityEvent {
+        /// A new row about something `user` did from `ip`, with its CEF line as `identity` writes
+        /// it (its id is the database's; it is processed once forwarded to a SIEM).
+        pub fn new(
+            identity: &crate::cef::Identity,
+            at: i64,
+            event_type: crate::codes::SecurityEventType,
+            description: &str,
+            user: &str,
+            ip: &str,
+        ) -> SecurityEvent {
+            SecurityEvent {
+                id: 0,
+                occurred_at: crate::models::UtcMillis(at),
+                description: description.to_owned(),
+                event_type,
+                details: crate::cef::console_event(identity, event_type, description, at, user, ip),
+                processed: false,
+            }
+        }
+    }
+
     impl LogTable for SecurityEvents {
         type Row = SecurityEvent;
 
         /// An event sent without a CEF line gets one, as the console's own events have.
-        fn ingested(row: &mut SecurityEvent) {
+        fn ingested(row: &mut SecurityEvent, identity: &crate::cef::Identity) {
             if row.details.trim().is_empty() {
-                row.details = crate::cef::console_event(row.event_type, &row.description, row.occurred_at.0, "", "");
+                row.details =
+                    crate::cef::console_event(identity, row.event_type, &row.description, row.occurred_at.0, "", "");
             }
         }
     }

@@ -46,8 +46,8 @@ pub trait LogTable: Listed + 'static {
     }
 
     /// Completes an ingested row with what the console adds to rows of its own (a Security
-    /// Event's CEF line when it came without one).
-    fn ingested(_row: &mut Self::Row) {}
+    /// Event's CEF line, as `identity` writes it, when it came without one).
+    fn ingested(_row: &mut Self::Row, _identity: &crate::cef::Identity) {}
 
     /// Hides what the appliance's policy hides (CDR numbers under MASK) from every way out:
     /// pages, detail, CSV and API. Most categories hide nothing.
@@ -276,4 +276,10 @@ pub async fn fetch_items(
     raw_query: &str,
 ) -> Result<serde_json::Value, AppError> {
     with_log_table!(category, T => items_of::<T>(state, raw_query).await)
+}
+
+/// What a category's table holds, for describing it (the API's OpenAPI document): its row's
+/// columns, and whether batches may be sent to it.
+pub fn table_shape(category: Category) -> (&'static [crate::list::Column], bool) {
+    with_log_table!(category, T => (<<T as LogTable>::Row as crate::list::Record>::COLUMNS, <T as LogTable>::ingestible()))
 }

@@ -89,24 +89,40 @@ impl Db {
 
     /// The appliance settings (the migration creates the one row).
     pub async fn settings(&self) -> Result<Settings, AppError> {
-        let statement: SelectStatement = Query::select()
-            .columns(["time_zone", "cdr_masking", "cdr_retention_period", "cdr_retention_count"].map(Alias::new))
-            .from(Alias::new("settings"))
-            .and_where(Expr::col(Alias::new("id")).eq(1))
-            .to_owned();
-        let row = self
-            .fetch_optional(&statement)
-            .await?
-            .ok_or_else(|| AppError::internal("settings", "the settings row is missing"))?;
-        let masking: String = row.try_get(1)?;
-        let period: String = row.try_get(2)?;
-        Ok(Settings {
-            time_zone: row.try_get(0)?,
-            cdr_masking: masking.parse::<MaskingPolicy>().map_err(|e| AppError::internal("settings", e))?,
-            cdr_retention_period: period.parse::<RetentionPeriod>().map_err(|e| AppError::internal("settings", e))?,
-            cdr_retention_count: row.try_get(3)?,
-        })
+        decode_settings(self.fetch_optional(&settings_select()).await?)
     }
+}
+
+/// The settings row's columns, in the order [`decode_settings`] reads them.
+fn settings_select() -> SelectStatement {
+    let cef = crate::cef::IDENTITY_FIELDS.iter().map(|f| f.column);
+    Query::select()
+        .columns(
+            ["time_zone", "cdr_masking", "cdr_retention_period", "cdr_retention_count"]
+                .into_iter()
+                .chain(cef)
+                .map(Alias::new),
+        )
+        .from(Alias::new("settings"))
+        .and_where(Expr::col(Alias::new("id")).eq(1))
+        .to_owned()
+}
+
+fn decode_settings(row: Option<AnyRow>) -> Result<Settings, AppError> {
+    let row = row.ok_or_else(|| AppError::internal("settings", "the settings row is missing"))?;
+    let masking: String = row.try_get(1)?;
+    let period: String = row.try_get(2)?;
+    let mut cef = crate::cef::Identity::default();
+    for (i, field) in crate::cef::IDENTITY_FIELDS.iter().enumerate() {
+        *(field.get_mut)(&mut cef) = row.try_get(4 + i)?;
+    }
+    Ok(Settings {
+        time_zone: row.try_get(0)?,
+        cdr_masking: masking.parse::<MaskingPolicy>().map_err(|e| AppError::internal("settings", e))?,
+        cdr_retention_period: period.parse::<RetentionPeriod>().map_err(|e| AppError::internal("settings", e))?,
+        cdr_retention_count: row.try_get(3)?,
+        cef,
+    })
 }
 
 /// A transaction of a [`Db`]; dropped without [`Tx::commit`], it rolls back.
@@ -131,6 +147,12 @@ impl Tx {
         self.execute(&record::insert(std::slice::from_ref(row), false)).await.map(|_| ())
     }
 
+    /// The appliance settings, as this transaction sees them.
+    pub async fn settings(&mut self) -> Result<Settings, AppError> {
+        let rows = self.fetch_all(&settings_select()).await?;
+        decode_settings(rows.into_iter().next())
+    }
+
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         self.inner.commit().await
     }
@@ -144,6 +166,8 @@ pub struct AppState {
     pub session_idle: std::time::Duration,
     /// The largest body an ingest batch may have, in bytes.
     pub ingest_limit: usize,
+    /// Where Security Events are forwarded (`tcp://HOST:PORT`), when they are.
+    pub forward_cef: Option<String>,
     /// Failed-login counters, shared by every request.
     pub throttle: std::sync::Arc<crate::auth::throttle::Throttle>,
 }
@@ -155,6 +179,7 @@ impl AppState {
             db,
             session_idle: crate::auth::session::DEFAULT_IDLE,
             ingest_limit: crate::db::ingest::DEFAULT_LIMIT,
+            forward_cef: None,
             throttle: std::sync::Arc::new(crate::auth::throttle::Throttle::new(Default::default())),
         }
     }

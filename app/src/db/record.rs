@@ -30,10 +30,16 @@ pub enum CellValue<'a> {
 
 /// One insert of `rows` into `R`'s table, of the columns it writes.
 pub fn insert<R: Stored>(rows: &[R], with_id: bool) -> InsertStatement {
+    insert_values::<R>(rows.iter().map(|row| row.values(with_id)), with_id)
+}
+
+/// One insert into `R`'s table of rows given as their [`Stored::values`] (which a caller may
+/// have completed, as ingest does with account ids).
+pub fn insert_values<R: Stored>(rows: impl Iterator<Item = Vec<Value>>, with_id: bool) -> InsertStatement {
     let columns = R::COLUMNS.iter().copied().filter(|c| c.is_written(with_id));
     let mut statement = Query::insert().into_table(Alias::new(R::TABLE)).columns(columns).to_owned();
-    for row in rows {
-        statement.values_panic(row.values(with_id).into_iter().map(Into::into));
+    for values in rows {
+        statement.values_panic(values.into_iter().map(Into::into));
     }
     statement
 }

@@ -1,7 +1,9 @@
-//! The Settings page (admins only): appliance time zone, CDR masking policy, CDR retention.
+//! The Settings page (admins only): appliance time zone, CDR masking policy, CDR retention,
+//! the CEF lines' header and device fields, and the state of CEF forwarding.
 //! A non-admin who opens it gets the server's refusal (403), not a form.
 
 use crate::codes::{CodeSet, MaskingPolicy, RetentionPeriod};
+use crate::forwarding::{fetch_forwarding, ForwardingView};
 use crate::settings::{fetch_settings, SettingsForm as Data, UpdateSettings, MAX_RETENTION_COUNT};
 use leptos::prelude::*;
 
@@ -49,6 +51,7 @@ pub fn SettingsPage() -> impl IntoView {
                     }
                 })}
             </Transition>
+            <Forwarding/>
         </section>
     }
 }
@@ -90,7 +93,82 @@ fn SettingsForm(data: Data, save: ServerAction<UpdateSettings>) -> impl IntoView
                     "direct calls are not recorded; conferences and three-way calls still are."
                 </p>
             </fieldset>
+            <fieldset>
+                <legend>"SIEM (CEF)"</legend>
+                {crate::cef::IDENTITY_FIELDS
+                    .iter()
+                    .map(|field| {
+                        let id = field.column;
+                        let name = format!("cef[{}]", field.key);
+                        let value = (field.get)(&s.cef).clone();
+                        view! {
+                            <label for=id>{field.label}</label>
+                            <input
+                                id=id
+                                name=name
+                                value=value
+                                required=!field.optional
+                                maxlength=crate::cef::MAX_IDENTITY_LEN
+                                autocomplete="off"
+                            />
+                        }
+                    })
+                    .collect_view()}
+                <p class="hint">
+                    "The header (vendor, product, version) and the device fields of the CEF line of every Security Event, "
+                    "as shown in its Details and sent to the SIEM."
+                </p>
+            </fieldset>
             <button type="submit">"Save settings"</button>
         </ActionForm>
     }
+}
+
+/// Where CEF forwarding has got to: the cursor, what waits, the last error.
+#[component]
+fn Forwarding() -> impl IntoView {
+    let state = Resource::new(|| (), |_| fetch_forwarding());
+    view! {
+        <section aria-labelledby="forwarding-title">
+            <h2 id="forwarding-title">"CEF forwarding"</h2>
+            <Transition fallback=|| view! { <p class="status" role="status">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match state.await {
+                        Ok(f) => forwarding_view(f).into_any(),
+                        Err(e) => view! { <div class="error" role="alert">{e.to_string()}</div> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+fn forwarding_view(f: ForwardingView) -> impl IntoView {
+    let Some(target) = f.target else {
+        return view! {
+            <p class="hint">
+                "Not forwarding. Start the server with --forward-cef tcp://HOST:PORT (or PSLOG_FORWARD_CEF) "
+                "to send every Security Event to a SIEM."
+            </p>
+        }
+        .into_any();
+    };
+    let never = || "never".to_owned();
+    let state = if f.stopped { "Stopped: the receiver cannot be reached; events wait" } else { "Running" };
+    view! {
+        <dl class="facts" aria-label="CEF forwarding state">
+            <dt>"Destination"</dt><dd>{target}</dd>
+            <dt>"State"</dt><dd>{state}</dd>
+            <dt>"Last event sent"</dt><dd>{format!("#{}", f.last_sent_id)}</dd>
+            <dt>"Waiting to be sent"</dt><dd>{f.lag}</dd>
+            <dt>"Last sent at"</dt><dd>{f.last_sent_at.unwrap_or_else(never)}</dd>
+            <dt>"Last error"</dt>
+            <dd>{match (f.last_error, f.last_error_at) {
+                (Some(e), Some(at)) => format!("{e} ({at})"),
+                (Some(e), None) => e,
+                _ => "none".to_owned(),
+            }}</dd>
+        </dl>
+    }
+    .into_any()
 }

@@ -9,6 +9,7 @@ use app::categories::audit::AuditEvent;
 use app::categories::security::SecurityEvent;
 use app::categories::system::SystemEvent;
 use app::categories::web_sessions::WebSession;
+use app::cef::Identity;
 use app::codes::{AuditChange, AuthResult, SecurityEventType};
 
 const HEARTBEAT_MS: i64 = 4 * 3_600_000;
@@ -16,6 +17,19 @@ const HEARTBEAT_MS: i64 = 4 * 3_600_000;
 struct Out<'a> {
     web: BatchInsert<'a, WebSession>,
     security: BatchInsert<'a, SecurityEvent>,
+    identity: Identity,
+}
+
+/// A demo Security Event: history, so already sent to the SIEM (processed), as in the seeds.
+pub fn sent(
+    identity: &Identity,
+    at: i64,
+    kind: SecurityEventType,
+    description: &str,
+    user: &str,
+    ip: &str,
+) -> SecurityEvent {
+    SecurityEvent { processed: true, ..SecurityEvent::new(identity, at, kind, description, user, ip) }
 }
 
 impl Out<'_> {
@@ -31,12 +45,13 @@ impl Out<'_> {
         user: &str,
         ip: &str,
     ) -> anyhow::Result<()> {
-        self.security.row(SecurityEvent::new(at, kind, description, user, ip)).await
+        self.security.row(sent(&self.identity, at, kind, description, user, ip)).await
     }
 }
 
 pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<Vec<(&'static str, u64)>> {
-    let mut out = Out { web: BatchInsert::new(gen.db), security: BatchInsert::new(gen.db) };
+    let identity = gen.db.settings().await?.cef;
+    let mut out = Out { web: BatchInsert::new(gen.db), security: BatchInsert::new(gen.db), identity };
     let mut audit = BatchInsert::<AuditEvent>::new(gen.db);
     let mut system = BatchInsert::<SystemEvent>::new(gen.db);
 
@@ -138,7 +153,7 @@ pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<Vec<(&'static str, u6
         out.security(at, SecurityEventType::System, description, "system", "127.0.0.1").await?;
     }
 
-    seeds::console(&mut out.web, &mut out.security, &mut system).await?;
+    seeds::console(&out.identity, &mut out.web, &mut out.security, &mut system).await?;
     Ok(vec![
         ("web_session", out.web.finish().await?),
         ("security_event", out.security.finish().await?),

@@ -16,6 +16,7 @@ pub fn at(text: &str) -> i64 {
 }
 
 pub async fn console(
+    identity: &app::cef::Identity,
     web: &mut BatchInsert<'_, WebSession>,
     security: &mut BatchInsert<'_, SecurityEvent>,
     system: &mut BatchInsert<'_, SystemEvent>,
@@ -51,7 +52,7 @@ pub async fn console(
             SecurityEventType::SecurityConfigurationChange,
         ),
     ] {
-        security.row(SecurityEvent::new(at(time), kind, description, "admin", "93.57.41.37")).await?;
+        security.row(super::console::sent(identity, at(time), kind, description, "admin", "93.57.41.37")).await?;
     }
     for (time, description) in [
         ("2015-05-11 12:00:00.014", "Heartbeat event"),

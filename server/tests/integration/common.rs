@@ -22,7 +22,7 @@ pub struct TestApp {
     pub db: Db,
     /// Signed in as the admin `admin`.
     pub client: reqwest::Client,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 /// The console users every test app has, one per role, and their password.
@@ -59,17 +59,22 @@ impl TestApp {
 
     /// The app on a database filled by the demo generator with `config`.
     pub async fn spawn_demo(config: DemoConfig) -> TestApp {
-        TestApp::start(Some(config)).await
+        TestApp::start(Some(config), Config::quiet()).await
     }
 
     /// The app on a freshly migrated, empty database.
     pub async fn spawn_empty() -> TestApp {
-        TestApp::start(None).await
+        TestApp::start(None, Config::quiet()).await
+    }
+
+    /// The app started with `config`, on a freshly migrated, empty database.
+    pub async fn spawn_configured(config: Config) -> TestApp {
+        TestApp::start(None, config).await
     }
 
     /// Opens a fresh database with the console users of [`USERS`] (and demo data), then
     /// starts the app on it as `pslog serve` does, and signs the admin in.
-    async fn start(demo: Option<DemoConfig>) -> TestApp {
+    async fn start(demo: Option<DemoConfig>, config: Config) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}/pslog.db", dir.path().display());
         let db = server::database::open(&url).await.expect("open database");
@@ -80,10 +85,10 @@ impl TestApp {
         if let Some(config) = demo {
             fill(&db, &config).await.expect("demo data");
         }
-        let server = Application::build(db.clone(), Config::quiet()).await.expect("start the app");
+        let server = Application::build(db.clone(), config).await.expect("start the app");
         let base = format!("http://{}", server.addr());
         let client = browser(&base);
-        let app = TestApp { base, db, client, _dir: dir };
+        let app = TestApp { base, db, client, dir };
         assert_eq!(app.login(&app.client, "admin", PASSWORD).await, "/", "admin logs in");
         app
     }
@@ -135,6 +140,17 @@ impl TestApp {
             query = query.bind(p.to_string());
         }
         query.fetch_one(&self.db.pool).await.expect(sql).try_get(0).expect(sql)
+    }
+
+    /// The database's URL, for a `pslog` command run beside the app.
+    pub fn database_url(&self) -> String {
+        format!("sqlite://{}/pslog.db", self.dir.path().display())
+    }
+
+    /// One text from SQL.
+    pub async fn text(&self, sql: &str) -> String {
+        use sqlx::Row;
+        sqlx::query(sql).fetch_one(&self.db.pool).await.expect(sql).try_get(0).expect(sql)
     }
 
     pub async fn scalar(&self, sql: &str) -> i64 {

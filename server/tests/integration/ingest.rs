@@ -11,7 +11,7 @@ use reqwest::Client;
 use serde_json::{json, Value};
 use server::application::{Application, Config};
 
-async fn make_token(app: &TestApp, name: &str, scope: TokenScope, days: Option<i64>, now: i64) -> String {
+pub async fn make_token(app: &TestApp, name: &str, scope: TokenScope, days: Option<i64>, now: i64) -> String {
     let (t, _) = token::add(&app.db, users::Actor::CommandLine, name, scope, days, now).await.unwrap();
     t.reveal().to_owned()
 }

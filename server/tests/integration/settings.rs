@@ -3,17 +3,61 @@
 
 use crate::common::TestApp;
 
-/// Posts the settings form as the admin; returns the status and body.
+/// Posts the settings form as the admin (the CEF fields at their defaults); returns the
+/// status and body.
 async fn save(app: &TestApp, csrf: &str, zone: &str, masking: &str, period: &str, count: &str) -> (u16, String) {
-    let form = [
+    save_cef(app, csrf, (zone, masking, period, count), &[]).await
+}
+
+/// Posts the settings form with some CEF fields (`cef[key]`) changed.
+async fn save_cef(
+    app: &TestApp,
+    csrf: &str,
+    (zone, masking, period, count): (&str, &str, &str, &str),
+    cef: &[(&str, &str)],
+) -> (u16, String) {
+    let defaults = app::cef::Identity::default();
+    let mut form: Vec<(String, String)> = [
         ("csrf", csrf),
         ("time_zone", zone),
         ("cdr_masking", masking),
         ("cdr_retention_period", period),
         ("cdr_retention_count", count),
-    ];
+    ]
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .to_vec();
+    for field in app::cef::IDENTITY_FIELDS {
+        let value = cef.iter().find(|(k, _)| *k == field.key).map_or((field.get)(&defaults).as_str(), |(_, v)| v);
+        form.push((format!("cef[{}]", field.key), value.to_owned()));
+    }
     let response = app.client.post(format!("{}/api/update_settings", app.base)).form(&form).send().await.unwrap();
     (response.status().as_u16(), response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_cef_header_and_device_come_from_settings_and_changes_are_audited() {
+    let app = TestApp::spawn_empty().await;
+    let csrf = admin_csrf(&app).await;
+    let settings = ("UTC", "NONE", "MONTH", "12");
+    let (status, body) = save_cef(&app, &csrf, settings, &[("vendor", "   "), ("dhost", "pbx-1")]).await;
+    assert!(status >= 400 && body.contains("CEF vendor must not be empty"), "{status} {body}");
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM settings WHERE cef_dhost = ''").await, 1, "nothing changed");
+
+    let (status, body) = save_cef(&app, &csrf, settings, &[("vendor", "Acme|Voice"), ("dhost", "pbx-1")]).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("CEF vendor changed to 'Acme|Voice'"), "{body}");
+    let audited =
+        "SELECT COUNT(*) FROM audit_event WHERE object_type = 'Setting' AND object_id IN ('CEF.VENDOR', 'CEF.DHOST')";
+    assert_eq!(app.scalar(audited).await, 2);
+    // The change itself is a Security Event, written with the new header.
+    let details = app
+        .text("SELECT details FROM security_event WHERE description = 'Device host name changed to ''pbx-1'''")
+        .await;
+    assert!(
+        details.starts_with("CEF:0|Acme\\|Voice|Secure Mobile Voice|12.0|CC01|Appliance Configuration Change|4|"),
+        "{details}"
+    );
+    assert!(details.ends_with("deviceExternalId=76293-1 dhost=pbx-1"), "{details}");
 }
 
 async fn admin_csrf(app: &TestApp) -> String {

@@ -16,7 +16,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 mod store;
-pub use store::{forget_old_keys, receive, Accepted, AccountMatch, Batch, Rejected, StoredIds, IDEMPOTENCY_MS};
+pub use store::{forget_old_keys, receive, store, Accepted, AccountMatch, Batch, Rejected, StoredIds, IDEMPOTENCY_MS};
 
 /// A database error that refuses a row (a CHECK, NOT NULL, foreign or unique key): the
 /// sender's mistake, answered with 422, not a failure of the server.
@@ -41,7 +41,7 @@ pub const MAX_ERRORS: usize = 100;
 pub const MAX_TEXT: usize = 65_536;
 
 /// One bad record: where, which field (empty: the record as a whole), and what is wrong.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RecordError {
     /// The line of an NDJSON body, or the position (from 1) of an item of a JSON array.
     pub line: usize,
@@ -150,6 +150,16 @@ fn absent_value(column: &Column, written: bool) -> Option<Value> {
         ColumnKind::Code(list) if !written => list.codes.first().map(|c| Value::from(c.code)),
         _ => None,
     }
+}
+
+/// Must a record carry this field? (What may be left out is listed in the module's doc.)
+pub fn required(column: &Column, with_id: bool) -> bool {
+    column.is_written(with_id) && absent_value(column, true).is_none()
+}
+
+/// Does a batch of `category` carry its own ids (and update the rows that have them)?
+pub fn upserts(category: crate::list::Category) -> bool {
+    category == crate::list::Category::Accounts
 }
 
 /// One record into `R`, or the problems of each of its fields.

@@ -6,13 +6,14 @@ use super::{parse, refuses_row, BodyFormat, Parsed, RecordError, MAX_ERRORS};
 use crate::auth::Ingester;
 use crate::categories::with_log_table;
 use crate::db::list::LogTable;
-use crate::db::record::insert;
+use crate::db::record::{insert_values, Stored};
 use crate::db::{AppState, Db, Tx};
 use crate::error::AppError;
 use crate::list::{Category, Column, Record};
-use sea_query::{Alias, Expr, OnConflict, Query, SimpleExpr};
+use sea_query::{Alias, Expr, OnConflict, Query, Value};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
+use std::collections::{HashMap, HashSet};
 
 /// How long an `Idempotency-Key` is remembered.
 pub const IDEMPOTENCY_MS: i64 = 24 * 3_600_000;
@@ -26,7 +27,7 @@ pub struct Batch {
 }
 
 /// The answer to an accepted batch.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Accepted {
     /// Records in the batch.
     pub accepted: usize,
@@ -40,7 +41,7 @@ pub struct Accepted {
 }
 
 /// The answer to a refused batch: every bad record (up to [`super::MAX_ERRORS`]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Rejected {
     pub errors: Vec<RecordError>,
 }
@@ -67,12 +68,13 @@ async fn receive_into<T: LogTable>(
         )));
     }
     // Accounts keep the appliance's ids: sent again, an account is updated.
-    let upsert = category == Category::Accounts;
+    let upsert = super::upserts(category);
     let (body, format) = (batch.body, batch.format);
     let started = std::time::Instant::now();
+    let identity = state.db.settings().await?.cef;
     let parsed = tokio::task::spawn_blocking(move || {
         parse::<T::Row>(&body, format, upsert).map(|mut parsed| {
-            parsed.rows.iter_mut().for_each(T::ingested);
+            parsed.rows.iter_mut().for_each(|row| T::ingested(row, &identity));
             parsed
         })
     })
@@ -167,14 +169,29 @@ async fn refused_rows<T: LogTable>(
 }
 
 /// Writes `rows` into `T`'s table in `tx`: new rows (ids from the database) or, `upsert`,
-/// rows by their own ids (an existing id is updated). Then fills the account ids left out
-/// ([`LogTable::ACCOUNT_MATCHES`]) of the rows just written.
+/// rows by their own ids (an existing id is updated). The account ids a row left out
+/// ([`LogTable::ACCOUNT_MATCHES`]) are filled in before it is written, from one lookup of the
+/// batch's distinct keys: each row is written once, and no index is touched twice.
 pub async fn store<T: LogTable>(tx: &mut Tx, rows: &[T::Row], upsert: bool) -> Result<StoredIds, sqlx::Error> {
     let written: Vec<Column> = T::Row::COLUMNS.iter().copied().filter(|c| c.is_written(upsert)).collect();
+    let position = |name: &str| written.iter().position(|c| c.name == name);
+    let mut values: Vec<Vec<Value>> = rows.iter().map(|row| row.values(upsert)).collect();
+    for m in T::ACCOUNT_MATCHES {
+        let (Some(id), Some(by)) = (position(m.id.name), position(m.by.name)) else { continue };
+        let accounts = account_ids(tx, m.key, values.iter().map(|row| &row[by])).await?;
+        for row in &mut values {
+            if let (Value::BigInt(None), Value::String(Some(key))) = (&row[id], &row[by]) {
+                if let Some(account) = accounts.get(key.as_str()) {
+                    row[id] = Value::BigInt(Some(*account));
+                }
+            }
+        }
+    }
     let per_statement = (VALUES_PER_STATEMENT / written.len().max(1)).max(1);
     let mut ids = StoredIds::default();
-    for chunk in rows.chunks(per_statement) {
-        let mut statement = insert(chunk, upsert);
+    let mut values = values.into_iter().peekable();
+    while values.peek().is_some() {
+        let mut statement = insert_values::<T::Row>(values.by_ref().take(per_statement), upsert);
         if upsert {
             let updated = written.iter().copied().filter(|c| c.name != Column::ID);
             statement.on_conflict(OnConflict::column(Alias::new(Column::ID)).update_columns(updated).to_owned());
@@ -187,27 +204,36 @@ pub async fn store<T: LogTable>(tx: &mut Tx, rows: &[T::Row], upsert: bool) -> R
             ids.last = Some(ids.last.map_or(id, |l| l.max(id)));
         }
     }
-    if let (Some(first), Some(last)) = (ids.first, ids.last) {
-        for m in T::ACCOUNT_MATCHES {
-            let table = Alias::new(T::Row::TABLE);
-            let account = Alias::new("account");
-            let lookup = Query::select()
-                .column((account.clone(), Alias::new(Column::ID)))
-                .from(account.clone())
-                .and_where(Expr::col((account, m.key)).equals((table.clone(), m.by)))
-                .limit(1)
-                .to_owned();
-            let update = Query::update()
-                .table(table.clone())
-                .value(m.id, SimpleExpr::SubQuery(None, Box::new(lookup.into_sub_query_statement())))
-                .and_where(Expr::col((table.clone(), Alias::new(Column::ID))).between(first, last))
-                .and_where(Expr::col((table.clone(), m.id)).is_null())
-                .and_where(Expr::col((table, m.by)).ne(""))
-                .to_owned();
-            tx.execute(&update).await?;
+    Ok(ids)
+}
+
+/// The account whose `key` column holds each of `values` (the least id when several do).
+async fn account_ids(
+    tx: &mut Tx,
+    key: Column,
+    values: impl Iterator<Item = &Value>,
+) -> Result<HashMap<String, i64>, sqlx::Error> {
+    let keys: HashSet<&str> = values
+        .filter_map(|v| match v {
+            Value::String(Some(s)) if !s.is_empty() => Some(s.as_str()),
+            _ => None,
+        })
+        .collect();
+    let keys: Vec<String> = keys.into_iter().map(str::to_owned).collect();
+    let mut found = HashMap::with_capacity(keys.len());
+    for chunk in keys.chunks(VALUES_PER_STATEMENT) {
+        let select = Query::select()
+            .column(key)
+            .expr(Expr::col(Alias::new(Column::ID)).min())
+            .from(Alias::new("account"))
+            .and_where(Expr::col(key).is_in(chunk.iter().cloned()))
+            .group_by_col(key)
+            .to_owned();
+        for row in tx.fetch_all(&select).await? {
+            found.insert(row.try_get(0)?, row.try_get(1)?);
         }
     }
-    Ok(ids)
+    Ok(found)
 }
 
 fn batches() -> Alias {
