@@ -195,3 +195,27 @@ test("an admin creates an API token, shown once, that reads the API until it is 
   await page.getByRole("button", { name: "Apply" }).click();
   await expect.poll(() => column(page, "Object ID")).toEqual(["e2e-reader", "e2e-reader"]);
 });
+
+test("an admin sets the CEF device host; Security Events' CEF lines carry it; forwarding state is shown", async ({ page }) => {
+  try {
+    const message = await saveSettings(page, () => page.getByLabel("Device host name").fill("pbx-e2e.example"));
+    expect(message).toBe("Saved: Device host name changed to 'pbx-e2e.example'.");
+    // The e2e server runs without --forward-cef: the page says so and how to turn it on.
+    const forwarding = page.getByRole("region", { name: "CEF forwarding" });
+    await expect(forwarding).toContainText("Not forwarding");
+    await expect(forwarding).toContainText("--forward-cef");
+
+    await menu(page).getByRole("link", { name: "Security Events" }).click();
+    await page.getByLabel("Description", { exact: true }).fill("Device host name changed");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await expect(page).toHaveURL(/description=Device\+host\+name\+changed/);
+    await page.getByRole("table").getByRole("link").first().click();
+    await expect(page.getByText(/\|CC01\|Appliance Configuration Change\|4\|.*dhost=pbx-e2e\.example/)).toBeVisible();
+
+    // Every page links the API's description.
+    const api = page.getByRole("contentinfo").getByRole("link", { name: "HTTP API: OpenAPI description" });
+    await expect(api).toHaveAttribute("href", "/api/v1/openapi.json");
+  } finally {
+    await saveSettings(page, () => page.getByLabel("Device host name").fill(""));
+  }
+});

@@ -17,7 +17,7 @@ pub async fn open(url: &str) -> anyhow::Result<Db> {
         // The data layer builds its SQL for PostgreSQL too; its migrations are not written yet.
         bail!("PostgreSQL is not supported yet: use a sqlite:// database URL");
     }
-    let pool = match backend {
+    let (pool, writer) = match backend {
         Backend::Sqlite => {
             let options =
                 sqlx::sqlite::SqliteConnectOptions::from_str(url).with_context(|| format!("bad SQLite URL '{url}'"))?;
@@ -31,34 +31,47 @@ pub async fn open(url: &str) -> anyhow::Result<Db> {
             } else {
                 format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
             };
-            AnyPoolOptions::new()
-                .max_connections(8)
-                .after_connect(|conn, _| {
-                    Box::pin(async move {
-                        // WAL lets the console's readers go on while a batch is written.
-                        // FULL syncs the WAL at each commit: an acknowledged batch survives a
-                        // power loss, not only a crash of the process (NORMAL's promise).
-                        for pragma in [
-                            "PRAGMA journal_mode = WAL",
-                            "PRAGMA synchronous = FULL",
-                            "PRAGMA foreign_keys = ON",
-                            "PRAGMA busy_timeout = 5000",
-                            // 64 MiB of page cache per connection keeps the indexes' upper levels
-                            // in memory, for bulk loads and deep pages alike.
-                            "PRAGMA cache_size = -65536",
-                        ] {
-                            sqlx::query(pragma).execute(&mut *conn).await?;
-                        }
-                        Ok(())
-                    })
-                })
-                .connect(&url)
-                .await
-                .with_context(|| format!("cannot open {url}"))?
+            // The writer first: it creates the file and puts it in WAL mode.
+            let writer = sqlite_pool(&url, 1, WRITER_CACHE_MIB).await?;
+            (sqlite_pool(&url, READERS, READER_CACHE_MIB).await?, writer)
         }
         Backend::Postgres => unreachable!("refused above"),
     };
-    let db = Db { pool, backend };
-    SQLITE_MIGRATIONS.run(&db.pool).await.context("database migration failed")?;
+    let db = Db { pool, writer, backend };
+    SQLITE_MIGRATIONS.run(&db.writer).await.context("database migration failed")?;
     Ok(db)
+}
+
+/// Connections that read (pages, API, CSV exports), and the page cache of each: 64 MiB keeps
+/// the indexes' upper levels in memory, for deep pages alike.
+const READERS: u32 = 8;
+const READER_CACHE_MIB: i64 = 64;
+/// The one writing connection's page cache: the indexes being written stay in it, so ingest
+/// slows less as tables grow (BENCHMARKS.md).
+const WRITER_CACHE_MIB: i64 = 256;
+
+async fn sqlite_pool(url: &str, connections: u32, cache_mib: i64) -> anyhow::Result<sqlx::AnyPool> {
+    AnyPoolOptions::new()
+        .max_connections(connections)
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                // WAL lets the console's readers go on while a batch is written. FULL syncs the
+                // WAL at each commit: an acknowledged batch survives a power loss, not only a
+                // crash of the process (NORMAL's promise).
+                for pragma in [
+                    "PRAGMA journal_mode = WAL",
+                    "PRAGMA synchronous = FULL",
+                    "PRAGMA foreign_keys = ON",
+                    "PRAGMA busy_timeout = 5000",
+                ] {
+                    sqlx::query(pragma).execute(&mut *conn).await?;
+                }
+                // A negative cache size is in KiB.
+                sqlx::query(&format!("PRAGMA cache_size = {}", -cache_mib * 1024)).execute(&mut *conn).await?;
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await
+        .with_context(|| format!("cannot open {url}"))
 }

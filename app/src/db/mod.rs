@@ -57,10 +57,15 @@ impl Backend {
     }
 }
 
-/// A connection pool and the dialect it speaks.
+/// The database: a pool for reading, the connection pool writes go through, and the dialect
+/// they speak. SQLite takes one writer at a time whatever the pool; funnelling every write
+/// through one connection makes writers queue in the pool instead of spinning on the lock,
+/// and keeps one page cache hot with the indexes being written (ingest at millions of rows).
+/// A server database (PostgreSQL) may give both the same pool.
 #[derive(Clone, Debug)]
 pub struct Db {
     pub pool: AnyPool,
+    pub writer: AnyPool,
     pub backend: Backend,
 }
 
@@ -70,16 +75,16 @@ impl Db {
         sqlx::query_with(&sql, values).fetch_all(&self.pool).await
     }
 
-    /// Runs a statement that returns no rows; how many rows it changed.
+    /// Runs a statement that returns no rows (a write, on the writer); how many rows it changed.
     pub async fn execute<S: SqlxBinder>(&self, statement: &S) -> Result<u64, sqlx::Error> {
         let (sql, values) = self.backend.build(statement);
-        Ok(sqlx::query_with(&sql, values).execute(&self.pool).await?.rows_affected())
+        Ok(sqlx::query_with(&sql, values).execute(&self.writer).await?.rows_affected())
     }
 
     /// Starts a write transaction: statements run through it are written together or not at
     /// all. It holds the database's write lock from the start (see [`Backend`]).
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        Ok(Tx { inner: self.pool.begin_with(self.backend.begin_statement()).await?, backend: self.backend })
+        Ok(Tx { inner: self.writer.begin_with(self.backend.begin_statement()).await?, backend: self.backend })
     }
 
     pub async fn fetch_optional<S: SqlxBinder>(&self, statement: &S) -> Result<Option<AnyRow>, sqlx::Error> {

@@ -130,3 +130,28 @@ async fn app_ids(app: &TestApp) -> Vec<i64> {
     assert_eq!(last - first + 1, count, "ids are consecutive here");
     (first..=last).collect()
 }
+
+#[tokio::test]
+async fn a_restarted_forwarder_resumes_at_its_cursor() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let target = Target::Tcp(listener.local_addr().unwrap().to_string());
+    let received: Received = Arc::default();
+    let _receiver = receive(listener, received.clone(), 1);
+    let app = TestApp::spawn_empty().await;
+    produce(&app, 1, 5).await;
+    let total = app.scalar("SELECT COUNT(*) FROM security_event").await as usize;
+    let first = server::forward::spawn(app.db.clone(), target.clone());
+    until("the first events arrived", async || received.lock().unwrap().len() == total).await;
+    // The process stops (the task with it); events go on being written; it starts again.
+    first.abort();
+    let _ = first.await;
+    produce(&app, 6, 5).await;
+    let _second = server::forward::spawn(app.db.clone(), target);
+    until("the rest arrived", async || received.lock().unwrap().len() >= total + 5).await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let lines = received.lock().unwrap().clone();
+    assert_eq!(lines.len(), total + 5, "nothing lost, nothing sent twice");
+    let connections: std::collections::BTreeSet<usize> = lines.iter().map(|(c, _)| *c).collect();
+    assert_eq!(connections.len(), 2, "one connection per run");
+    assert!(lines[total].1.contains("Failed login #6"), "{}", lines[total].1);
+}
