@@ -209,8 +209,11 @@ test("an admin sets the CEF device host; Security Events' CEF lines carry it; fo
     await page.getByLabel("Description", { exact: true }).fill("Device host name changed");
     await page.getByRole("button", { name: "Apply" }).click();
     await expect(page).toHaveURL(/description=Device\+host\+name\+changed/);
-    await page.getByRole("table").getByRole("link").first().click();
-    await expect(page.getByText(/\|CC01\|Appliance Configuration Change\|4\|.*dhost=pbx-e2e\.example/)).toBeVisible();
+    await expect(page.getByRole("status").filter({ hasText: /\d+ rows? ·/ })).toBeVisible();
+    await page.getByRole("table").locator("tbody tr").first().getByRole("link").first().click();
+    await expect(page).toHaveURL(/\/logs\/security\/\d+$/);
+    const cef = page.getByRole("main").getByText(/\|CC01\|Appliance Configuration Change\|4\|.*dhost=pbx-e2e\.example$/);
+    await expect(cef).toBeVisible();
 
     // Every page links the API's description.
     const api = page.getByRole("contentinfo").getByRole("link", { name: "HTTP API: OpenAPI description" });

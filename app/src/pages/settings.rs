@@ -46,12 +46,12 @@ pub fn SettingsPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="status" role="status">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(d) => view! { <SettingsForm data=d save/> }.into_any(),
+                        // Only for whom the settings opened: the forwarding state is the admin's too.
+                        Ok(d) => view! { <SettingsForm data=d save/> <Forwarding/> }.into_any(),
                         Err(e) => view! { <div class="error" role="alert">{e.to_string()}</div> }.into_any(),
                     }
                 })}
             </Transition>
-            <Forwarding/>
         </section>
     }
 }
