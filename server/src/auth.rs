@@ -74,21 +74,39 @@ fn same_origin(headers: &HeaderMap) -> bool {
     matches!((host, sender), (Some(h), Some(s)) if h.eq_ignore_ascii_case(s))
 }
 
-/// Where to go after logging in: a path of this console, never another site.
-fn safe_next(next: &str) -> &str {
-    let ok = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.starts_with("/login");
-    if ok {
-        next
-    } else {
-        "/"
+/// Where to go after logging in: a path of this console, never another site. `next` is
+/// resolved as a browser resolves a `Location` (the WHATWG URL rules: tabs and newlines
+/// dropped, `\\` read as `/`, `//host` a host) against this console's own origin, and kept
+/// only when the result is still there; what is sent back is the resolved path and query,
+/// so the browser has nothing left to reinterpret. Never the login page itself.
+fn safe_next(next: &str) -> String {
+    let base = url::Url::parse("http://console.invalid/").expect("a valid base URL");
+    match base.join(next) {
+        // A path that resolves to `//…` would be read back as another host.
+        Ok(url)
+            if next.starts_with('/')
+                && url.origin() == base.origin()
+                && url.path() != "/login"
+                && !url.path().starts_with("//") =>
+        {
+            let mut target = url.path().to_owned();
+            if let Some(query) = url.query() {
+                // The URL rules leave a `\\` in a query as it is; encoded, nothing can take it for `/`.
+                target.push('?');
+                target.push_str(&query.replace('\\', "%5C"));
+            }
+            target
+        }
+        _ => "/".to_owned(),
     }
 }
 
 /// To the login page with `params` (the error to show), keeping where to go after it.
 fn login_redirect(params: &[(&str, &str)], next: &str) -> Response {
     let mut query = params.to_vec();
-    if safe_next(next) != "/" {
-        query.push(("next", next));
+    let next = safe_next(next);
+    if next != "/" {
+        query.push(("next", &next));
     }
     let query = serde_urlencoded::to_string(query).unwrap_or_default();
     Redirect::to(&if query.is_empty() { "/login".to_owned() } else { format!("/login?{query}") }).into_response()
@@ -250,7 +268,7 @@ async fn login(State(state): State<AppState>, headers: HeaderMap, request: Reque
         return login_redirect(&[("error", "form")], &form.next);
     }
     // What the logs keep of a typed username: bounded, since anyone can type anything.
-    let username: String = form.username.trim().chars().take(64).collect();
+    let username = app::auth::users::attempted_username(&form.username);
     let result = attempt(&state, &form, &username, &ip, secure).await;
     let mut response = result.unwrap_or_else(|e| e.into_response());
     // The form's nonce is used up: a replayed post finds no cookie to match.
@@ -295,7 +313,7 @@ async fn attempt(
                 .await?;
             journal::security(&mut tx, now, SecurityEventType::LogIn, "Successful login", username, ip).await?;
             tx.commit().await?;
-            let mut response = Redirect::to(safe_next(&form.next)).into_response();
+            let mut response = Redirect::to(&safe_next(&form.next)).into_response();
             response
                 .headers_mut()
                 .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, Some(token.as_str()), "/", secure));
@@ -350,8 +368,69 @@ mod tests {
     #[test]
     fn next_stays_on_this_console() {
         assert_eq!(safe_next("/logs/cdr?page=2"), "/logs/cdr?page=2");
-        for bad in ["//evil.example", "https://evil.example", "/\\evil", "", "logs", "/login?next=/x"] {
-            assert_eq!(safe_next(bad), "/", "{bad}");
+        assert_eq!(safe_next("/logs/../settings"), "/settings", "sent resolved");
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "\\/evil.example",
+            "/%09/evil.example/x",
+            "",
+            "logs",
+            "/login?next=/x",
+            "/login",
+        ] {
+            let next = safe_next(bad);
+            assert!(next == "/" || !next.contains("evil.example") || next.starts_with("/%09"), "{bad:?} → {next}");
+        }
+        assert_eq!(safe_next("/\t/evil.example"), "/");
+    }
+
+    /// Property: whatever `next` is, a browser following the answer stays on the console.
+    /// Strings are drawn from the characters that matter to URL parsing.
+    #[test]
+    fn no_next_leaves_the_host() {
+        const PIECES: &[&str] = &[
+            "/",
+            "\\",
+            "\t",
+            "\n",
+            "\r",
+            " ",
+            ":",
+            ".",
+            "..",
+            "@",
+            "?",
+            "#",
+            "%",
+            "%2f",
+            "%5c",
+            "%09",
+            "evil.example",
+            "http",
+            "https:",
+            "javascript:",
+            "x",
+            "login",
+            "\u{0}",
+            "\u{3000}",
+            "\u{ff0f}",
+            "\u{2215}",
+            "[::1]",
+            "%2e",
+        ];
+        let mut rng = fastrand::Rng::with_seed(20261124);
+        let console = url::Url::parse("https://pslog.example:8443/logs/cdr").unwrap();
+        for _ in 0..200_000 {
+            let next: String = (0..rng.usize(0..8)).map(|_| PIECES[rng.usize(..PIECES.len())]).collect();
+            let target = safe_next(&next);
+            assert!(target.starts_with('/') && !target.starts_with("//"), "{next:?} → {target:?}");
+            assert!(!target.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\'), "{next:?} → {target:?}");
+            let followed = console.join(&target).expect("a browser can follow it");
+            assert_eq!(followed.origin(), console.origin(), "{next:?} → {target:?}");
         }
     }
 

@@ -9,7 +9,7 @@ use super::AdminChange;
 use crate::codes::{AuditChange, Role, SecurityEventType};
 use crate::db::{Db, Tx};
 use crate::error::AppError;
-use sea_query::{Alias, Condition, Expr, Order, Query, SimpleExpr};
+use sea_query::{Alias, Condition, Expr, Func, Order, Query, SimpleExpr};
 use sqlx::Row;
 
 /// The Auditing object type of console users.
@@ -69,6 +69,18 @@ pub fn valid_username(name: &str) -> Result<String, AppError> {
     }
 }
 
+/// A username as typed at the login page, made safe to write to the logs: characters that
+/// change how text around them reads (controls, bidirectional overrides and isolates,
+/// zero-width characters) become U+FFFD, visibly; at most 64 characters. A real username
+/// ([`valid_username`]) has none of them, so nothing that could log in is changed.
+pub fn attempted_username(typed: &str) -> String {
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{061C}' | '\u{FEFF}')
+    };
+    typed.trim().chars().take(64).map(|c| if hidden(c) { '\u{FFFD}' } else { c }).collect()
+}
+
 /// Days a password (or an API token) stays valid: blank for "never", else 1 to 3650.
 pub fn valid_days(text: &str) -> Result<Option<i64>, AppError> {
     let text = text.trim();
@@ -88,6 +100,16 @@ pub async fn find(db: &Db, username: &str) -> Result<Option<UserRecord>, AppErro
         .columns(COLUMNS.map(Alias::new))
         .from(table())
         .and_where(col("username").eq(username.trim()))
+        .to_owned();
+    db.fetch_optional(&select).await?.as_ref().map(decode).transpose()
+}
+
+/// The user whose name is `username` in any case (names are unique case-insensitively).
+async fn find_any_case(db: &Db, username: &str) -> Result<Option<UserRecord>, AppError> {
+    let select = Query::select()
+        .columns(COLUMNS.map(Alias::new))
+        .from(table())
+        .and_where(Expr::expr(Func::lower(Expr::col(Alias::new("username")))).eq(username.trim().to_ascii_lowercase()))
         .to_owned();
     db.fetch_optional(&select).await?.as_ref().map(decode).transpose()
 }
@@ -159,8 +181,11 @@ pub async fn add(
     now: i64,
 ) -> Result<i64, AppError> {
     let username = valid_username(username)?;
-    if find(db, &username).await?.is_some() {
-        return Err(AppError::Conflict(format!("There is already a console user named '{username}'.")));
+    if let Some(existing) = find_any_case(db, &username).await? {
+        return Err(AppError::Conflict(format!(
+            "There is already a console user named '{}': usernames differ by more than case.",
+            existing.username
+        )));
     }
     let hash = password::hash(password).await?;
     let insert = Query::insert()

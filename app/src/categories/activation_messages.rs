@@ -65,8 +65,12 @@ mod server {
             key: Account::username,
         }];
 
+        /// Masked recipients; the link and token, which let anyone install or activate
+        /// in the user's name, for admins only.
         fn redact(row: &mut ActivationMessage, ctx: &RenderCtx) {
             ctx.mask_recipient(&mut row.recipient, row.message_type);
+            ctx.hide_secret(&mut row.message_link);
+            ctx.hide_secret(&mut row.token);
         }
 
         fn detail(row: &ActivationMessage, ctx: &RenderCtx) -> Vec<(String, Cell)> {

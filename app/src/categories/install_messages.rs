@@ -62,8 +62,12 @@ mod server {
         const ACCOUNT_MATCHES: &'static [AccountMatch] =
             &[AccountMatch { id: InstallMessage::account_id, by: InstallMessage::account, key: Account::username }];
 
+        /// Masked recipients; the link and token, which let anyone install or activate
+        /// in the user's name, for admins only.
         fn redact(row: &mut InstallMessage, ctx: &RenderCtx) {
             ctx.mask_recipient(&mut row.recipient, row.message_type);
+            ctx.hide_secret(&mut row.message_link);
+            ctx.hide_secret(&mut row.token);
         }
     }
 }

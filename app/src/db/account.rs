@@ -17,8 +17,8 @@ const RECENT: u32 = 25;
 /// Entries the timeline shows.
 const TIMELINE: usize = 40;
 
-pub async fn overview(state: &AppState, _reader: &Reader, id: i64) -> Result<AccountOverview, AppError> {
-    let ctx = RenderCtx::load(&state.db).await?;
+pub async fn overview(state: &AppState, reader: &Reader, id: i64) -> Result<AccountOverview, AppError> {
+    let ctx = RenderCtx::load(&state.db).await?.seen_by(reader.caller());
     let account = row_of::<Accounts>(state, id, &ctx)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("There is no account with id {id}.")))?;

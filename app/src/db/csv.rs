@@ -15,12 +15,20 @@ use tokio::sync::mpsc;
 /// Bytes buffered before a chunk is sent to the client.
 const CHUNK: usize = 64 * 1024;
 
-/// Makes a cell safe to open in a spreadsheet: a cell that starts with `=`, `+`, `-`, `@`, tab
-/// or carriage return could be run as a formula, so it gets a leading apostrophe.
+/// Makes a cell safe to open in a spreadsheet: a cell that starts with a control character
+/// (tab, carriage return, NUL, ...), or whose first character after blanks and control
+/// characters is `=`, `+`, `-`, `@` or their full-width forms, could be run as a formula, so
+/// it gets a leading apostrophe.
 pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
-        _ => cell.into(),
+    // Spreadsheets skip leading blanks and control characters before reading a formula, and
+    // some take the full-width signs for the ASCII ones (OWASP, "CSV Injection").
+    let starts_control = cell.starts_with(|c: char| c.is_control());
+    let first_seen = cell.trim_start_matches(|c: char| c.is_whitespace() || c.is_control()).chars().next();
+    let formula = matches!(first_seen, Some('=' | '+' | '-' | '@' | '\u{FF1D}' | '\u{FF0B}' | '\u{FF0D}' | '\u{FF20}'));
+    if starts_control || formula {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
     }
 }
 
@@ -41,12 +49,8 @@ pub async fn export(
     with_log_table!(category, T => export_of::<T>(state, exporter, raw_query).await)
 }
 
-async fn export_of<T: LogTable>(
-    state: &AppState,
-    _exporter: &Exporter,
-    raw_query: &str,
-) -> Result<CsvExport, AppError> {
-    let ctx = RenderCtx::load(&state.db).await?;
+async fn export_of<T: LogTable>(state: &AppState, exporter: &Exporter, raw_query: &str) -> Result<CsvExport, AppError> {
+    let ctx = RenderCtx::load(&state.db).await?.seen_by(exporter.caller());
     let req = ListRequest::from_query::<T>(raw_query, &ctx)?;
     let zone = ctx.zone.name().replace('/', "_");
     let file_name = format!("{}-{zone}.csv", T::CATEGORY.slug());
@@ -104,12 +108,30 @@ mod tests {
 
     #[test]
     fn formula_cells_are_neutralised() {
-        for bad in ["=1+1", "+33", "-2", "@SUM(A1)", "\tx", "\rx"] {
+        let bad_ones = [
+            "=1+1",
+            "+33",
+            "-2",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "\0=1+1",
+            "  =1+1",
+            "\u{3000}=1",
+            "\u{FF1D}1+1",
+            "\u{FF0B}1",
+            "\u{FF0D}1",
+            "\u{FF20}A1",
+            "\n=x",
+        ];
+        for bad in bad_ones {
             assert!(neutralise(bad).starts_with('\''), "{bad:?}");
         }
         assert_eq!(neutralise("admin"), "admin");
         assert_eq!(neutralise(""), "");
         assert_eq!(neutralise("a=b"), "a=b");
+        assert_eq!(neutralise(" admin"), " admin");
+        assert_eq!(neutralise("+39 055 123"), "'+39 055 123", "a phone number reads as text, not a sum");
     }
 
     #[test]

@@ -186,7 +186,7 @@ pub async fn read_page<T: LogTable>(
 }
 
 async fn page_of<T: LogTable>(state: &AppState, reader: &Reader, raw_query: &str) -> Result<LogPage, AppError> {
-    let ctx = RenderCtx::load(&state.db).await?;
+    let ctx = RenderCtx::load(&state.db).await?.seen_by(reader.caller());
     let req = ListRequest::from_query::<T>(raw_query, &ctx)?;
     let (total, rows) = read_page::<T>(state, &req, &ctx).await?;
     Ok(LogPage {
@@ -222,14 +222,18 @@ async fn existing_row<T: LogTable>(state: &AppState, id: i64, ctx: &RenderCtx) -
         .ok_or_else(|| AppError::NotFound(format!("There is no {} row with id {id}.", T::SPEC.title)))
 }
 
-async fn detail_of<T: LogTable>(state: &AppState, id: i64) -> Result<LogDetail, AppError> {
-    let ctx = RenderCtx::load(&state.db).await?;
+async fn detail_of<T: LogTable>(state: &AppState, reader: &Reader, id: i64) -> Result<LogDetail, AppError> {
+    let ctx = RenderCtx::load(&state.db).await?.seen_by(reader.caller());
     let row = existing_row::<T>(state, id, &ctx).await?;
     Ok(LogDetail { fields: T::detail(&row, &ctx), time_zone: ctx.zone.name().to_owned() })
 }
 
-async fn items_of<T: LogTable>(state: &AppState, raw_query: &str) -> Result<serde_json::Value, AppError> {
-    let ctx = RenderCtx::load(&state.db).await?;
+async fn items_of<T: LogTable>(
+    state: &AppState,
+    reader: &Reader,
+    raw_query: &str,
+) -> Result<serde_json::Value, AppError> {
+    let ctx = RenderCtx::load(&state.db).await?.seen_by(reader.caller());
     let req = ListRequest::from_query::<T>(raw_query, &ctx)?;
     let (total, items) = read_page::<T>(state, &req, &ctx).await?;
     Ok(serde_json::json!({ "total": total, "items": items }))
@@ -246,36 +250,36 @@ pub async fn fetch_page(
 
 pub async fn fetch_detail(
     state: &AppState,
-    _reader: &Reader,
+    reader: &Reader,
     category: Category,
     id: i64,
 ) -> Result<LogDetail, AppError> {
-    with_log_table!(category, T => detail_of::<T>(state, id).await)
+    with_log_table!(category, T => detail_of::<T>(state, reader, id).await)
 }
 
-async fn item_of<T: LogTable>(state: &AppState, id: i64) -> Result<serde_json::Value, AppError> {
-    let ctx = RenderCtx::load(&state.db).await?;
+async fn item_of<T: LogTable>(state: &AppState, reader: &Reader, id: i64) -> Result<serde_json::Value, AppError> {
+    let ctx = RenderCtx::load(&state.db).await?.seen_by(reader.caller());
     serde_json::to_value(existing_row::<T>(state, id, &ctx).await?).map_err(|e| AppError::internal("json", e))
 }
 
 /// One item of the JSON API, as the list's items show it (redacted).
 pub async fn fetch_item(
     state: &AppState,
-    _reader: &Reader,
+    reader: &Reader,
     category: Category,
     id: i64,
 ) -> Result<serde_json::Value, AppError> {
-    with_log_table!(category, T => item_of::<T>(state, id).await)
+    with_log_table!(category, T => item_of::<T>(state, reader, id).await)
 }
 
 /// One page of the JSON API: `{ "total": n, "items": [...] }`, the items as stored (redacted).
 pub async fn fetch_items(
     state: &AppState,
-    _reader: &Reader,
+    reader: &Reader,
     category: Category,
     raw_query: &str,
 ) -> Result<serde_json::Value, AppError> {
-    with_log_table!(category, T => items_of::<T>(state, raw_query).await)
+    with_log_table!(category, T => items_of::<T>(state, reader, raw_query).await)
 }
 
 /// What a category's table holds, for describing it (the API's OpenAPI document): its row's

@@ -6,27 +6,45 @@ use crate::models::{Settings, UtcMillis};
 use chrono::TimeZone;
 use chrono_tz::Tz;
 
-/// What a row needs to be shown: the appliance's zone and its CDR masking policy.
+/// What a row needs to be shown: the appliance's zone, its CDR masking policy, and whether
+/// the reader may see secrets (install and activation tokens and message links: admins only).
 #[derive(Clone, Debug)]
 pub struct RenderCtx {
     pub zone: Tz,
     pub masking: MaskingPolicy,
+    pub secrets: bool,
 }
+
+/// What a secret a reader may not see reads as.
+pub const HIDDEN: &str = "(hidden: admins only)";
 
 impl RenderCtx {
     pub fn from_settings(settings: &Settings) -> Result<RenderCtx, AppError> {
         let zone = settings.time_zone.parse::<Tz>().map_err(|e| AppError::internal("settings: time zone", e))?;
-        Ok(RenderCtx { zone, masking: settings.cdr_masking })
+        Ok(RenderCtx { zone, masking: settings.cdr_masking, secrets: false })
     }
 
-    /// The context of the appliance's current settings: read once per request.
+    /// The context of the appliance's current settings: read once per request. Secrets are
+    /// hidden until [`RenderCtx::seen_by`] says who reads.
     pub async fn load(db: &super::Db) -> Result<RenderCtx, AppError> {
         RenderCtx::from_settings(&db.settings().await?)
     }
 
+    /// As `caller` may see it: secrets only for an admin.
+    pub fn seen_by(self, caller: &crate::auth::Caller) -> RenderCtx {
+        RenderCtx { secrets: caller.role == crate::codes::Role::Admin, ..self }
+    }
+
+    /// Replaces a secret the reader may not see.
+    pub fn hide_secret(&self, secret: &mut String) {
+        if !self.secrets && !secret.is_empty() {
+            *secret = HIDDEN.to_owned();
+        }
+    }
+
     /// UTC, nothing masked: the settings of a new appliance.
     pub fn utc() -> RenderCtx {
-        RenderCtx { zone: chrono_tz::UTC, masking: MaskingPolicy::None }
+        RenderCtx { zone: chrono_tz::UTC, masking: MaskingPolicy::None, secrets: false }
     }
 
     /// An SMS goes to the account's phone number: masked as in its CDRs.
@@ -90,10 +108,10 @@ mod tests {
 
     #[test]
     fn times_show_the_zone_abbreviation() {
-        let rome = RenderCtx { zone: chrono_tz::Europe::Rome, masking: MaskingPolicy::None };
+        let rome = RenderCtx { zone: chrono_tz::Europe::Rome, masking: MaskingPolicy::None, secrets: false };
         assert_eq!(rome.time(UtcMillis(1_431_091_225_788)), "2015-05-08 15:20:25.788 CEST");
         assert_eq!(rome.time(UtcMillis(1_420_070_400_000)), "2015-01-01 01:00:00.000 CET");
-        let utc = RenderCtx { zone: chrono_tz::UTC, masking: MaskingPolicy::None };
+        let utc = RenderCtx { zone: chrono_tz::UTC, masking: MaskingPolicy::None, secrets: false };
         assert_eq!(utc.time(UtcMillis(0)), "1970-01-01 00:00:00.000 UTC");
     }
 

@@ -138,3 +138,27 @@ fn the_command_line_adds_users_and_the_demo_prints_its_admin() {
     let admin = printed.iter().find(|l| l.starts_with("demo admin created")).expect("the demo admin is printed");
     assert!(admin.contains("log in as 'admin' with password 'demo-"), "{admin}");
 }
+
+/// A name that differs only by case cannot be added beside another; a login attempt's name
+/// is logged with its direction overrides and zero-width characters made visible.
+#[tokio::test]
+async fn usernames_cannot_pass_for_one_another() {
+    let app = TestApp::spawn_empty().await;
+    let fields = [("username", "Admin"), ("role", "support"), ("password", "another-Password-2"), ("valid_days", "")];
+    let (status, body) = change(&app, &fields).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("There is already a console user named 'admin'"), "{body}");
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM console_user WHERE username = 'Admin'").await, 0);
+    let refused = sqlx::query(
+        "INSERT INTO console_user (username, role, password_hash, created_at) VALUES ('ADMIN', 'admin', 'x', 0)",
+    )
+    .execute(&app.db.pool)
+    .await;
+    assert!(refused.is_err(), "the database refuses it too");
+
+    let client = crate::common::browser(&app.base);
+    let spoof = "\u{202E}nimda\u{200B}";
+    app.login(&client, spoof, "wrong").await;
+    let logged = app.text("SELECT username FROM web_session ORDER BY id DESC LIMIT 1").await;
+    assert_eq!(logged, "\u{FFFD}nimda\u{FFFD}");
+}

@@ -244,3 +244,34 @@ async fn pages_send_the_anonymous_to_login_and_refuse_the_wrong_role() {
         assert_eq!(cdr.contains(">CSV</a>"), who != "support", "{who}: the CSV link");
     }
 }
+
+/// Install and activation tokens and message links let anyone install or activate in the
+/// user's name: the admin sees them; support and auditors read every other field, in pages,
+/// details, the JSON API and CSV alike, and the secrets as "hidden".
+#[tokio::test]
+async fn message_secrets_are_for_admins_only() {
+    let app = TestApp::spawn(60).await;
+    let support = app.client_as("support").await;
+    let auditor = app.client_as("auditor").await;
+    for slug in ["install-messages", "activation-messages"] {
+        let admin_view = app.json(&format!("/api/v1/{slug}?size=10")).await;
+        let first = &admin_view["items"][0];
+        let (id, token, link) =
+            (first["id"].as_i64().unwrap(), first["token"].as_str().unwrap(), first["message_link"].as_str().unwrap());
+        assert!(!token.is_empty() && token != app::db::render::HIDDEN, "the admin sees the token");
+        for reader in [&support, &auditor] {
+            let list: serde_json::Value =
+                reader.get(format!("{}/api/v1/{slug}?size=10", app.base)).send().await.unwrap().json().await.unwrap();
+            assert_eq!(list["items"][0]["token"], app::db::render::HIDDEN, "{slug}");
+            assert_eq!(list["items"][0]["message_link"], app::db::render::HIDDEN, "{slug}");
+            let item =
+                reader.get(format!("{}/api/v1/{slug}/{id}", app.base)).send().await.unwrap().text().await.unwrap();
+            assert!(!item.contains(token) && !item.contains(link), "{slug} item: {item}");
+            let detail =
+                reader.get(format!("{}/logs/{slug}/{id}", app.base)).send().await.unwrap().text().await.unwrap();
+            assert!(!detail.contains(token) && detail.contains(app::db::render::HIDDEN), "{slug} detail page");
+        }
+        let csv = auditor.get(format!("{}/api/v1/{slug}.csv", app.base)).send().await.unwrap().text().await.unwrap();
+        assert!(!csv.contains(token) && !csv.contains(link), "{slug} CSV");
+    }
+}
