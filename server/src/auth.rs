@@ -341,13 +341,14 @@ async fn logout(
         let Some(key) = caller.session_key() else {
             return Err(AppError::Forbidden("An API token has no session to end.".into()));
         };
-        if session::end(&state.db, key).await? {
+        // The session ends and LOGOUT is written together: never one without the other.
+        let mut tx = state.db.begin().await?;
+        if session::end(&mut tx, key).await? {
             let now = now_ms();
-            let mut tx = state.db.begin().await?;
             journal::web_session(&mut tx, now, &[AuthResult::Logout], &caller.username, &caller.ip).await?;
             journal::security(&mut tx, now, SecurityEventType::LogOut, "Logout", &caller.username, &caller.ip).await?;
-            tx.commit().await?;
         }
+        tx.commit().await?;
         Ok(())
     }
     .await;

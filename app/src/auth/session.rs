@@ -117,7 +117,8 @@ pub async fn lookup(db: &Db, token: &str, idle: Duration, now: i64) -> Result<Lo
     };
     let (ip, last_seen, username): (String, i64, String) = (row.try_get(2)?, row.try_get(3)?, row.try_get(4)?);
     if row.try_get::<i64, _>(6)? != 0 {
-        end(db, &key).await?;
+        // A disabled user's session: gone (disabling ended it already; this is a leftover).
+        db.execute(&delete_session(&key)).await?;
         return Ok(Lookup::Unknown);
     }
     if now - last_seen > idle.as_millis() as i64 {
@@ -142,10 +143,13 @@ pub async fn lookup(db: &Db, token: &str, idle: Duration, now: i64) -> Result<Lo
     })))
 }
 
-/// Ends a session (logout, disabled user). Whether it existed.
-pub async fn end(db: &Db, key: &str) -> Result<bool, AppError> {
-    let delete = Query::delete().from_table(table()).and_where(col("token_hash").eq(key)).to_owned();
-    Ok(db.execute(&delete).await? > 0)
+/// Ends a session (logout), in the transaction that logs it. Whether it existed.
+pub async fn end(tx: &mut Tx, key: &str) -> Result<bool, AppError> {
+    Ok(tx.execute(&delete_session(key)).await? > 0)
+}
+
+fn delete_session(key: &str) -> sea_query::DeleteStatement {
+    Query::delete().from_table(table()).and_where(col("token_hash").eq(key)).to_owned()
 }
 
 /// Ends every session of a user (disabled, role or password changed by an admin), in the

@@ -231,12 +231,6 @@ pub async fn change(
     let removes_admin = user.role == Role::Admin
         && !user.disabled
         && matches!(change, UserChange::Role(r) if r != Role::Admin) | matches!(change, UserChange::Enabled(false));
-    if removes_admin && enabled_admins(db).await? <= 1 {
-        return Err(AppError::Conflict(format!(
-            "'{}' is the only enabled admin; make another user admin first.",
-            user.username
-        )));
-    }
     let (values, what): (Vec<(&str, SimpleExpr)>, String) = match change {
         UserChange::Role(role) => (
             vec![("role", role.code().into())],
@@ -260,7 +254,15 @@ pub async fn change(
     for (column, value) in values {
         update.value(Alias::new(column), value);
     }
+    // Counted in the write transaction, which holds the write lock from its start: two admins
+    // demoting each other at once cannot both see the other still there.
     let mut tx = db.begin().await?;
+    if removes_admin && enabled_admins(&mut tx).await? <= 1 {
+        return Err(AppError::Conflict(format!(
+            "'{}' is the only enabled admin; make another user admin first.",
+            user.username
+        )));
+    }
     tx.execute(&update).await?;
     journal(&mut tx, &Actor::Admin(actor), now, AuditChange::Update, (OBJECT_TYPE, &user.username), &what).await?;
     session::end_all_of(&mut tx, user.id).await?;
@@ -268,6 +270,8 @@ pub async fn change(
     Ok(())
 }
 
-async fn enabled_admins(db: &Db) -> Result<i64, AppError> {
-    count_where(db, Condition::all().add(col("role").eq(Role::Admin.code())).add(col("disabled").eq(0))).await
+async fn enabled_admins(tx: &mut Tx) -> Result<i64, AppError> {
+    let enabled = Condition::all().add(col("role").eq(Role::Admin.code())).add(col("disabled").eq(0));
+    let select = Query::select().expr(Expr::col(Alias::new("id")).count()).from(table()).cond_where(enabled).to_owned();
+    Ok(tx.fetch_all(&select).await?.first().map(|r| r.try_get::<i64, _>(0)).transpose()?.unwrap_or(0))
 }

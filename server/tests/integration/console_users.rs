@@ -162,3 +162,27 @@ async fn usernames_cannot_pass_for_one_another() {
     let logged = app.text("SELECT username FROM web_session ORDER BY id DESC LIMIT 1").await;
     assert_eq!(logged, "\u{FFFD}nimda\u{FFFD}");
 }
+
+/// Two admins disabling each other at the same moment: the check that one admin stays is made
+/// inside the write transaction, so at most one of them gets through.
+#[tokio::test]
+async fn two_admins_cannot_remove_each_other_at_once() {
+    let app = TestApp::spawn_empty().await;
+    let fields = [("username", "boss"), ("role", "admin"), ("password", "boss-Password-12"), ("valid_days", "")];
+    assert_eq!(change(&app, &fields).await.0, 200);
+    let second = crate::common::browser(&app.base);
+    app.login(&second, "boss", "boss-Password-12").await;
+    let me: serde_json::Value =
+        second.post(format!("{}/api/whoami", app.base)).send().await.unwrap().json().await.unwrap();
+    let csrf = me["csrf"].as_str().unwrap().to_owned();
+    let by_admin = change(&app, &[("username", "boss"), ("action", "disable")]);
+    let by_boss = second
+        .post(format!("{}/api/change_console_user", app.base))
+        .form(&[("csrf", csrf.as_str()), ("username", "admin"), ("action", "disable")])
+        .send();
+    let (a, b) = tokio::join!(by_admin, by_boss);
+    let b = b.unwrap().status().as_u16();
+    let enabled = app.scalar("SELECT COUNT(*) FROM console_user WHERE role = 'admin' AND NOT disabled").await;
+    assert_eq!(enabled, 1, "admin got {}, boss got {b}", a.0);
+    assert_eq!([a.0, b].iter().filter(|s| **s == 200).count(), 1, "one of them got through: {} {b}", a.0);
+}

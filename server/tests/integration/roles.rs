@@ -275,3 +275,19 @@ async fn message_secrets_are_for_admins_only() {
         assert!(!csv.contains(token) && !csv.contains(link), "{slug} CSV");
     }
 }
+
+/// What anyone may call: the login form's nonce (the login page needs it before anyone is
+/// signed in). Every other server function must be in [`CALLS`].
+const PUBLIC_SERVER_FUNCTIONS: &[&str] = &["/api/login_form"];
+
+/// The table above is checked against the server functions the application registers, so a
+/// new one cannot go untested: each must be in [`CALLS`] (with the role it needs) or public.
+#[test]
+fn the_table_knows_every_registered_server_function() {
+    let known: std::collections::BTreeSet<&str> = CALLS.iter().map(|c| c.path).collect();
+    let registered: Vec<&str> = leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path).collect();
+    assert!(registered.len() > 5, "the registry is visible here: {registered:?}");
+    let untested: Vec<&&str> =
+        registered.iter().filter(|p| !known.contains(**p) && !PUBLIC_SERVER_FUNCTIONS.contains(p)).collect();
+    assert!(untested.is_empty(), "server functions missing from the roles table: {untested:?}");
+}
