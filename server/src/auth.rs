@@ -234,13 +234,23 @@ pub struct LoginForm {
 /// How a login attempt ended.
 enum Outcome {
     Success(i64),
-    Failed { result: AuthResult, description: &'static str, error: &'static str },
+    Failed {
+        result: AuthResult,
+        description: &'static str,
+        error: &'static str,
+    },
+    /// Not checked: too many logins were being checked at once (no failure is counted).
+    Busy,
 }
 
 async fn check_credentials(state: &AppState, form: &LoginForm, now: i64) -> Result<Outcome, AppError> {
     let user = users::find(&state.db, &form.username).await?;
-    let valid =
-        password::verify(Password::typed(form.password.clone()), user.as_ref().map(|u| u.password_hash.clone())).await;
+    let typed = Password::typed(form.password.clone());
+    let valid = match password::verify(typed, user.as_ref().map(|u| u.password_hash.clone())).await {
+        Ok(valid) => valid,
+        Err(AppError::TooManyRequests(_)) => return Ok(Outcome::Busy),
+        Err(e) => return Err(e),
+    };
     let bad = |result, description| Outcome::Failed { result, description, error: "credentials" };
     Ok(match user {
         None => bad(AuthResult::FailUserNotFound, "Failed login: unknown user"),
@@ -296,6 +306,16 @@ async fn attempt(
         return Ok(login_redirect(&[("error", "locked"), ("wait", &minutes)], &form.next));
     }
     match check_credentials(state, form, now).await? {
+        Outcome::Busy => {
+            // Logged like a throttled attempt (Web Sessions' results have no "busy"); not
+            // counted as a failure, so a burst cannot lock anyone out.
+            let mut tx = state.db.begin().await?;
+            let text = "Login refused: too many logins being checked at once";
+            journal::web_session(&mut tx, now, &[AuthResult::FailBadCredentials], username, ip).await?;
+            journal::security(&mut tx, now, SecurityEventType::LoginFailed, text, username, ip).await?;
+            tx.commit().await?;
+            Ok(login_redirect(&[("error", "busy")], &form.next))
+        }
         Outcome::Failed { result, description, error } => {
             let mut tx = state.db.begin().await?;
             journal::web_session(&mut tx, now, &[result], username, ip).await?;

@@ -14,6 +14,7 @@ fn message(error: &str, wait: &str) -> Option<String> {
             "Too many failed logins. Logins are refused for a while: try again in {} minutes.",
             if wait.is_empty() { "a few" } else { wait }
         ),
+        "busy" => "The console is checking many logins at once. Please try again in a moment.".to_owned(),
         "form" => "This login form had expired or did not come from this console. Please try again.".to_owned(),
         _ => return None,
     })
