@@ -44,7 +44,7 @@ pub async fn fetch_forwarding() -> Result<ForwardingView, AppError> {
 pub mod store {
     use crate::auth::journal;
     use crate::codes::SecurityEventType;
-    use crate::db::Db;
+    use crate::db::{Db, Tx};
     use crate::error::AppError;
     use sea_query::{Alias, Expr, Order, Query};
     use sqlx::Row;
@@ -122,6 +122,16 @@ pub mod store {
         Ok(events)
     }
 
+    /// Sets the stopped flag; whether it changed (then the change is said in System Events).
+    async fn set_stopped(tx: &mut Tx, stopped: bool) -> Result<bool, AppError> {
+        let flip = Query::update()
+            .table(table())
+            .value(Alias::new("stopped"), i64::from(stopped))
+            .and_where(Expr::col(Alias::new("stopped")).eq(i64::from(!stopped)))
+            .to_owned();
+        Ok(tx.execute(&flip).await? > 0)
+    }
+
     /// Events after `from` up to `through` were sent: they are Processed, and the cursor moves
     /// on, together. When forwarding had stopped, it is said to have resumed (a System Event).
     pub async fn sent(db: &Db, target: &str, from: i64, through: i64, now: i64) -> Result<(), AppError> {
@@ -133,12 +143,7 @@ pub mod store {
             .and_where(Expr::col(Alias::new("id")).lte(through))
             .to_owned();
         tx.execute(&processed).await?;
-        let was_stopped = Query::update()
-            .table(table())
-            .value(Alias::new("stopped"), 0)
-            .and_where(Expr::col(Alias::new("stopped")).eq(1))
-            .to_owned();
-        if tx.execute(&was_stopped).await? > 0 {
+        if set_stopped(&mut tx, false).await? {
             let text = format!("CEF forwarding to {target} resumed");
             journal::system(
                 &mut tx,
@@ -169,12 +174,7 @@ pub mod store {
             .and_where(Expr::col(Alias::new("id")).eq(1))
             .to_owned();
         tx.execute(&record).await?;
-        let newly_stopped = Query::update()
-            .table(table())
-            .value(Alias::new("stopped"), 1)
-            .and_where(Expr::col(Alias::new("stopped")).eq(0))
-            .to_owned();
-        if tx.execute(&newly_stopped).await? > 0 {
+        if set_stopped(&mut tx, true).await? {
             let text = format!("CEF forwarding to {target} stopped");
             let details = format!("{error}. Security Events are kept and sent in order once the receiver is back.");
             journal::system(&mut tx, now, &text, &details).await?;

@@ -286,6 +286,29 @@ async fn login(State(state): State<AppState>, headers: HeaderMap, request: Reque
     response
 }
 
+/// A login attempt in the logs: its Web Sessions rows (`results`) and its Security Event
+/// (`kind`, `text`), in one transaction.
+async fn log_attempt(
+    state: &AppState,
+    now: i64,
+    results: &[AuthResult],
+    kind: SecurityEventType,
+    text: &str,
+    (username, ip): (&str, &str),
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    journal::web_session(&mut tx, now, results, username, ip).await?;
+    journal::security(&mut tx, now, kind, text, username, ip).await?;
+    Ok(tx.commit().await?)
+}
+
+/// An attempt refused before its password was checked (throttled, or the server busy). Web
+/// Sessions' results are a closed set with no such result: it is a failed one there, and the
+/// Security Event says why.
+async fn log_refusal(state: &AppState, now: i64, why: &str, who: (&str, &str)) -> Result<(), AppError> {
+    log_attempt(state, now, &[AuthResult::FailBadCredentials], SecurityEventType::LoginFailed, why, who).await
+}
+
 async fn attempt(
     state: &AppState,
     form: &LoginForm,
@@ -295,32 +318,18 @@ async fn attempt(
 ) -> Result<Response, AppError> {
     let now = now_ms();
     if let Verdict::Locked(wait) = state.throttle.check(ip, username, Instant::now()) {
-        // Web Sessions' results are a closed set without "locked": a refused attempt is a
-        // failed one there; the Security Event says why.
-        let mut tx = state.db.begin().await?;
-        let text = "Login refused: too many failed attempts";
-        journal::web_session(&mut tx, now, &[AuthResult::FailBadCredentials], username, ip).await?;
-        journal::security(&mut tx, now, SecurityEventType::LoginFailed, text, username, ip).await?;
-        tx.commit().await?;
+        log_refusal(state, now, "Login refused: too many failed attempts", (username, ip)).await?;
         let minutes = wait.as_secs().div_ceil(60).to_string();
         return Ok(login_redirect(&[("error", "locked"), ("wait", &minutes)], &form.next));
     }
     match check_credentials(state, form, now).await? {
         Outcome::Busy => {
-            // Logged like a throttled attempt (Web Sessions' results have no "busy"); not
-            // counted as a failure, so a burst cannot lock anyone out.
-            let mut tx = state.db.begin().await?;
-            let text = "Login refused: too many logins being checked at once";
-            journal::web_session(&mut tx, now, &[AuthResult::FailBadCredentials], username, ip).await?;
-            journal::security(&mut tx, now, SecurityEventType::LoginFailed, text, username, ip).await?;
-            tx.commit().await?;
+            // Not counted as a failure, so a burst cannot lock anyone out.
+            log_refusal(state, now, "Login refused: too many logins being checked at once", (username, ip)).await?;
             Ok(login_redirect(&[("error", "busy")], &form.next))
         }
         Outcome::Failed { result, description, error } => {
-            let mut tx = state.db.begin().await?;
-            journal::web_session(&mut tx, now, &[result], username, ip).await?;
-            journal::security(&mut tx, now, SecurityEventType::LoginFailed, description, username, ip).await?;
-            tx.commit().await?;
+            log_attempt(state, now, &[result], SecurityEventType::LoginFailed, description, (username, ip)).await?;
             let delay = state.throttle.failed(ip, username, Instant::now());
             tokio::time::sleep(delay).await;
             Ok(login_redirect(&[("error", error)], &form.next))
@@ -328,11 +337,8 @@ async fn attempt(
         Outcome::Success(user_id) => {
             state.throttle.succeeded(username);
             let token = session::create(&state.db, user_id, ip, now).await?;
-            let mut tx = state.db.begin().await?;
-            journal::web_session(&mut tx, now, &[AuthResult::Success, AuthResult::SuccessInteractive], username, ip)
-                .await?;
-            journal::security(&mut tx, now, SecurityEventType::LogIn, "Successful login", username, ip).await?;
-            tx.commit().await?;
+            let results = [AuthResult::Success, AuthResult::SuccessInteractive];
+            log_attempt(state, now, &results, SecurityEventType::LogIn, "Successful login", (username, ip)).await?;
             let mut response = Redirect::to(&safe_next(&form.next)).into_response();
             response
                 .headers_mut()

@@ -96,21 +96,17 @@ pub fn valid_days(text: &str) -> Result<Option<i64>, AppError> {
 }
 
 pub async fn find(db: &Db, username: &str) -> Result<Option<UserRecord>, AppError> {
-    let select = Query::select()
-        .columns(COLUMNS.map(Alias::new))
-        .from(table())
-        .and_where(col("username").eq(username.trim()))
-        .to_owned();
-    db.fetch_optional(&select).await?.as_ref().map(decode).transpose()
+    find_where(db, col("username").eq(username.trim())).await
 }
 
 /// The user whose name is `username` in any case (names are unique case-insensitively).
 async fn find_any_case(db: &Db, username: &str) -> Result<Option<UserRecord>, AppError> {
-    let select = Query::select()
-        .columns(COLUMNS.map(Alias::new))
-        .from(table())
-        .and_where(Expr::expr(Func::lower(Expr::col(Alias::new("username")))).eq(username.trim().to_ascii_lowercase()))
-        .to_owned();
+    let lower = Expr::expr(Func::lower(Expr::col(Alias::new("username"))));
+    find_where(db, lower.eq(username.trim().to_ascii_lowercase())).await
+}
+
+async fn find_where(db: &Db, condition: SimpleExpr) -> Result<Option<UserRecord>, AppError> {
+    let select = Query::select().columns(COLUMNS.map(Alias::new)).from(table()).and_where(condition).to_owned();
     db.fetch_optional(&select).await?.as_ref().map(decode).transpose()
 }
 
@@ -129,9 +125,12 @@ pub async fn count(db: &Db) -> Result<i64, AppError> {
 }
 
 async fn count_where(db: &Db, condition: Condition) -> Result<i64, AppError> {
-    let select =
-        Query::select().expr(Expr::col(Alias::new("id")).count()).from(table()).cond_where(condition).to_owned();
-    Ok(db.fetch_optional(&select).await?.map(|r| r.try_get::<i64, _>(0)).transpose()?.unwrap_or(0))
+    Ok(db.fetch_optional(&counting(condition)).await?.map(|r| r.try_get::<i64, _>(0)).transpose()?.unwrap_or(0))
+}
+
+/// How many users meet `condition`: the statement, for a `Db` or a `Tx`.
+fn counting(condition: Condition) -> sea_query::SelectStatement {
+    Query::select().expr(Expr::col(Alias::new("id")).count()).from(table()).cond_where(condition).to_owned()
 }
 
 /// Who makes a change: an admin in the console (with their address), or the command line.
@@ -272,6 +271,5 @@ pub async fn change(
 
 async fn enabled_admins(tx: &mut Tx) -> Result<i64, AppError> {
     let enabled = Condition::all().add(col("role").eq(Role::Admin.code())).add(col("disabled").eq(0));
-    let select = Query::select().expr(Expr::col(Alias::new("id")).count()).from(table()).cond_where(enabled).to_owned();
-    Ok(tx.fetch_all(&select).await?.first().map(|r| r.try_get::<i64, _>(0)).transpose()?.unwrap_or(0))
+    Ok(tx.fetch_all(&counting(enabled)).await?.first().map(|r| r.try_get::<i64, _>(0)).transpose()?.unwrap_or(0))
 }
