@@ -31,9 +31,16 @@ pub enum AppError {
     /// A request body of a content type the route does not take.
     #[error("{0}")]
     UnsupportedMediaType(String),
-    /// Too many failed attempts from one address; try again later.
+    /// Too many failed attempts from one address, or too many of something at once (exports,
+    /// logins being checked); try again later.
     #[error("{0}")]
     TooManyRequests(String),
+    /// The request was sent to a host name that is not this console's.
+    #[error("{0}")]
+    MisdirectedRequest(String),
+    /// The server is at a limit that is not the caller's fault (connections); try again.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("Something went wrong on the server; the details are in its log.")]
     Internal,
     /// The browser could not talk to the server.
@@ -76,6 +83,8 @@ mod ssr {
                 AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
                 AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+                AppError::MisdirectedRequest(_) => StatusCode::MISDIRECTED_REQUEST,
+                AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
                 AppError::Internal | AppError::Unreachable(_) => StatusCode::INTERNAL_SERVER_ERROR,
             }
         }
@@ -103,7 +112,13 @@ mod ssr {
 
     impl IntoResponse for AppError {
         fn into_response(self) -> Response {
-            (self.status(), [("content-type", "text/plain; charset=utf-8")], self.to_string()).into_response()
+            let mut response =
+                (self.status(), [("content-type", "text/plain; charset=utf-8")], self.to_string()).into_response();
+            // A limit that passes: tell clients when to come back.
+            if matches!(self, AppError::TooManyRequests(_) | AppError::Unavailable(_)) {
+                response.headers_mut().insert("retry-after", axum::http::HeaderValue::from_static("5"));
+            }
+            response
         }
     }
 }

@@ -25,6 +25,10 @@ pub struct Config {
     pub ingest_limit: usize,
     /// Where Security Events are forwarded as CEF, if anywhere.
     pub forward_cef: Option<crate::forward::Target>,
+    /// The trusted proxies and the public URL (see [`crate::front`]).
+    pub front: crate::front::Front,
+    /// Connections served at once; more are answered 503.
+    pub max_connections: usize,
 }
 
 impl Config {
@@ -38,6 +42,8 @@ impl Config {
             reconcile_every: None,
             ingest_limit: app::db::ingest::DEFAULT_LIMIT,
             forward_cef: None,
+            front: crate::front::Front::default(),
+            max_connections: web::DEFAULT_MAX_CONNECTIONS,
         }
     }
 }
@@ -63,7 +69,7 @@ impl Application {
             tasks::spawn_all(state.clone());
             reconcile::spawn(state.db.clone(), period);
         }
-        let (addr, server) = web::serve(state.clone(), config.addr, &config.site_root)
+        let (addr, server) = web::serve(state.clone(), config.addr, &config.site_root, config.front, config.max_connections)
             .await
             .with_context(|| format!("cannot listen on {}", config.addr))?;
         tasks::started(&state.db, chrono::Utc::now().timestamp_millis(), &addr.to_string()).await?;

@@ -10,22 +10,23 @@
 
 use app::auth::journal;
 use app::auth::password::{self, Password};
-use app::auth::session::{self, is_https, read_cookie, set_cookie, Lookup};
-use app::auth::throttle::Verdict;
+use app::auth::client::{Client, ConsoleCookie};
+use app::auth::session::{self, Lookup};
+use app::auth::throttle::{Attempt, Verdict};
 use app::auth::token::{self, Authenticated};
 use app::auth::users;
-use app::auth::{Caller, LOGIN_COOKIE, SESSION_COOKIE};
+use app::auth::Caller;
 use app::codes::{AuthResult, SecurityEventType};
 use app::db::AppState;
 use app::error::AppError;
-use axum::extract::{ConnectInfo, FromRequest, Request, State};
+use axum::extract::{FromRequest, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::{Form, Router};
+use crate::front::ConsoleOrigin;
 use serde::Deserialize;
-use std::net::SocketAddr;
 use std::time::Instant;
 use subtle::ConstantTimeEq;
 
@@ -37,10 +38,6 @@ fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-/// The client's address, as the connection reports it.
-fn client_ip(request: &Request) -> String {
-    request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default()
-}
 
 /// The compiled wasm, JS and CSS, and the favicon.
 fn is_static(path: &str) -> bool {
@@ -56,22 +53,16 @@ fn is_public(method: &Method, path: &str) -> bool {
         || is_static(path)
 }
 
-/// `host[:port]` of an `Origin` or `Referer` value.
-fn authority(url: &str) -> Option<&str> {
-    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
-    Some(rest.split(['/', '?', '#']).next().unwrap_or(rest))
-}
-
 /// Whether a request was sent by a page of this console: its Origin, or failing that its
-/// Referer, names the host it was sent to. A request with neither is not trusted.
-fn same_origin(headers: &HeaderMap) -> bool {
-    let host = headers.get("x-forwarded-host").or_else(|| headers.get(header::HOST)).and_then(|v| v.to_str().ok());
+/// Referer, is the console's origin, scheme and port included (an `http://` page of the same
+/// host may not post to the `https://` console). A request with neither is not trusted.
+fn same_origin(headers: &HeaderMap, console: Option<&ConsoleOrigin>) -> bool {
     let sender = headers
         .get(header::ORIGIN)
         .or_else(|| headers.get(header::REFERER))
         .and_then(|v| v.to_str().ok())
-        .and_then(authority);
-    matches!((host, sender), (Some(h), Some(s)) if h.eq_ignore_ascii_case(s))
+        .and_then(|v| url::Url::parse(v).ok());
+    matches!((sender, console), (Some(s), Some(c)) if s.origin().is_tuple() && s.origin() == c.0)
 }
 
 /// Where to go after logging in: a path of this console, never another site. `next` is
@@ -131,7 +122,7 @@ pub async fn gate(State(state): State<AppState>, request: Request, next: Next) -
 /// browser on its own, so a forged cross-site request cannot carry one). Tokens open the
 /// `/api/v1` API only: a `read` token GET and HEAD, an `ingest` token POST.
 async fn bearer_gate(state: &AppState, mut request: Request, next: Next) -> Result<Response, AppError> {
-    let ip = client_ip(&request);
+    let ip = Client::of(request.extensions()).address.to_string();
     let value = request.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let token = match value.split_once(' ') {
         Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => token.trim(),
@@ -140,18 +131,20 @@ async fn bearer_gate(state: &AppState, mut request: Request, next: Next) -> Resu
     if !request.uri().path().starts_with("/api/v1/") {
         return Err(AppError::Forbidden("API tokens open the /api/v1 API only.".into()));
     }
-    if let Verdict::Locked(wait) = state.throttle.check_address(&ip, Instant::now()) {
+    let attempt = Attempt::Token { address: &ip };
+    if let Verdict::Locked(wait) | Verdict::Paced(wait) = state.throttle.reserve(attempt, Instant::now()) {
         return Err(AppError::TooManyRequests(format!(
             "Too many bad API tokens from this address; try again in {} minutes.",
             wait.as_secs().div_ceil(60)
         )));
     }
     let method = request.method().clone();
-    match token::authenticate(&state.db, token, &ip, now_ms()).await? {
-        Err(refusal) => {
-            state.throttle.failed_address(&ip, Instant::now());
-            return Err(AppError::Unauthorized(refusal.message().into()));
-        }
+    let authenticated = token::authenticate(&state.db, token, &ip, now_ms()).await?;
+    if authenticated.is_ok() {
+        state.throttle.succeeded(attempt);
+    }
+    match authenticated {
+        Err(refusal) => return Err(AppError::Unauthorized(refusal.message().into())),
         Ok(Authenticated::Reader(caller)) => {
             if !matches!(method, Method::GET | Method::HEAD) {
                 return Err(AppError::Forbidden(
@@ -176,11 +169,11 @@ async fn bearer_gate(state: &AppState, mut request: Request, next: Next) -> Resu
 
 /// A browser's request: the session cookie's caller, the Origin check, the login redirect.
 async fn session_gate(state: &AppState, mut request: Request, next: Next) -> Response {
-    let secure = is_https(request.headers(), request.uri().scheme_str());
+    let secure = Client::of(request.extensions()).https;
     let mut stale_cookie = false;
     // Static files need no session: spare the database a lookup per file.
     let static_file = is_static(request.uri().path());
-    if let Some(token) = read_cookie(request.headers(), SESSION_COOKIE).filter(|_| !static_file) {
+    if let Some(token) = ConsoleCookie::Session.read(request.headers(), secure).filter(|_| !static_file) {
         match session::lookup(&state.db, &token, state.session_idle, now_ms()).await {
             Ok(Lookup::Active(caller)) => {
                 request.extensions_mut().insert(*caller);
@@ -190,7 +183,9 @@ async fn session_gate(state: &AppState, mut request: Request, next: Next) -> Res
         }
     }
     let method = request.method().clone();
-    if !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) && !same_origin(request.headers()) {
+    if !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS)
+        && !same_origin(request.headers(), request.extensions().get::<ConsoleOrigin>())
+    {
         return AppError::Forbidden("This request did not come from a page of this console, so it was refused.".into())
             .into_response();
     }
@@ -204,13 +199,8 @@ async fn session_gate(state: &AppState, mut request: Request, next: Next) -> Res
     } else {
         AppError::Unauthorized("Log in to the console first.".into()).into_response()
     };
-    let sets_session = response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .any(|v| v.as_bytes().starts_with(format!("{SESSION_COOKIE}=").as_bytes()));
-    if stale_cookie && !sets_session {
-        response.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, None, "/", secure));
+    if stale_cookie && !ConsoleCookie::Session.is_set_by(response.headers(), secure) {
+        response.headers_mut().append(header::SET_COOKIE, ConsoleCookie::Session.set(None, secure));
     }
     // Logs and settings are not for shared caches or the browser's history cache.
     if !static_file {
@@ -268,12 +258,12 @@ async fn check_credentials(state: &AppState, form: &LoginForm, now: i64) -> Resu
 /// `POST /login`: checks the form's nonce, the throttle and the credentials; logs the attempt
 /// in Web Sessions and Security Events; on success starts a session and goes to `next`.
 async fn login(State(state): State<AppState>, headers: HeaderMap, request: Request) -> Response {
-    let ip = client_ip(&request);
-    let secure = is_https(&headers, request.uri().scheme_str());
+    let client = Client::of(request.extensions());
+    let (ip, secure) = (client.address.to_string(), client.https);
     let Ok(Form(form)) = Form::<LoginForm>::from_request(request, &()).await else {
         return login_redirect(&[("error", "form")], "/");
     };
-    let cookie_nonce = read_cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
+    let cookie_nonce = ConsoleCookie::LoginNonce.read(&headers, secure).unwrap_or_default();
     if form.nonce.is_empty() || !bool::from(cookie_nonce.as_bytes().ct_eq(form.nonce.as_bytes())) {
         return login_redirect(&[("error", "form")], &form.next);
     }
@@ -282,7 +272,7 @@ async fn login(State(state): State<AppState>, headers: HeaderMap, request: Reque
     let result = attempt(&state, &form, &username, &ip, secure).await;
     let mut response = result.unwrap_or_else(|e| e.into_response());
     // The form's nonce is used up: a replayed post finds no cookie to match.
-    response.headers_mut().append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, None, "/login", secure));
+    response.headers_mut().append(header::SET_COOKIE, ConsoleCookie::LoginNonce.set(None, secure));
     response
 }
 
@@ -317,33 +307,51 @@ async fn attempt(
     secure: bool,
 ) -> Result<Response, AppError> {
     let now = now_ms();
-    if let Verdict::Locked(wait) = state.throttle.check(ip, username, Instant::now()) {
-        log_refusal(state, now, "Login refused: too many failed attempts", (username, ip)).await?;
-        let minutes = wait.as_secs().div_ceil(60).to_string();
-        return Ok(login_redirect(&[("error", "locked"), ("wait", &minutes)], &form.next));
-    }
-    match check_credentials(state, form, now).await? {
-        Outcome::Busy => {
-            // Not counted as a failure, so a burst cannot lock anyone out.
-            log_refusal(state, now, "Login refused: too many logins being checked at once", (username, ip)).await?;
-            Ok(login_redirect(&[("error", "busy")], &form.next))
+    let reserved = Attempt::Login { address: ip, username };
+    // Counted before the password is checked (see `app::auth::throttle`).
+    let delay_on_failure = match state.throttle.reserve(reserved, Instant::now()) {
+        Verdict::Locked(wait) => {
+            log_refusal(state, now, "Login refused: too many failed attempts", (username, ip)).await?;
+            let minutes = wait.as_secs().div_ceil(60).to_string();
+            return Ok(login_redirect(&[("error", "locked"), ("wait", &minutes)], &form.next));
         }
-        Outcome::Failed { result, description, error } => {
-            log_attempt(state, now, &[result], SecurityEventType::LoginFailed, description, (username, ip)).await?;
-            let delay = state.throttle.failed(ip, username, Instant::now());
-            tokio::time::sleep(delay).await;
-            Ok(login_redirect(&[("error", error)], &form.next))
+        Verdict::Paced(wait) => {
+            log_refusal(state, now, "Login refused: too many attempts from this address", (username, ip)).await?;
+            let seconds = wait.as_secs().max(1).to_string();
+            return Ok(login_redirect(&[("error", "paced"), ("wait", &seconds)], &form.next));
         }
-        Outcome::Success(user_id) => {
-            state.throttle.succeeded(username);
+        Verdict::Check { wait, delay_on_failure } => {
+            tokio::time::sleep(wait).await;
+            delay_on_failure
+        }
+    };
+    match check_credentials(state, form, now).await {
+        Ok(Outcome::Success(user_id)) => {
+            state.throttle.succeeded(reserved);
             let token = session::create(&state.db, user_id, ip, now).await?;
             let results = [AuthResult::Success, AuthResult::SuccessInteractive];
             log_attempt(state, now, &results, SecurityEventType::LogIn, "Successful login", (username, ip)).await?;
             let mut response = Redirect::to(&safe_next(&form.next)).into_response();
-            response
-                .headers_mut()
-                .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, Some(token.as_str()), "/", secure));
+            response.headers_mut().append(header::SET_COOKIE, ConsoleCookie::Session.set(Some(token.as_str()), secure));
             Ok(response)
+        }
+        Ok(Outcome::Busy) => {
+            // Not checked, so not a failure: a burst cannot lock anyone out.
+            state.throttle.succeeded(reserved);
+            log_refusal(state, now, "Login refused: too many logins being checked at once", (username, ip)).await?;
+            Ok(login_redirect(&[("error", "busy")], &form.next))
+        }
+        Ok(Outcome::Failed { result, description, error }) => {
+            let results = [result];
+            let logged = log_attempt(state, now, &results, SecurityEventType::LoginFailed, description, (username, ip));
+            // The failure is already counted; the answer waits whether or not the log was written.
+            let (logged, ()) = tokio::join!(logged, tokio::time::sleep(delay_on_failure));
+            logged?;
+            Ok(login_redirect(&[("error", error)], &form.next))
+        }
+        Err(e) => {
+            tokio::time::sleep(delay_on_failure).await;
+            Err(e)
         }
     }
 }
@@ -358,10 +366,10 @@ pub struct LogoutForm {
 async fn logout(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
+    extensions: axum::http::Extensions,
     Form(form): Form<LogoutForm>,
 ) -> Response {
-    let secure = is_https(&headers, None);
+    let secure = Client::of(&extensions).https;
     let result: Result<(), AppError> = async {
         caller.check_csrf(&form.token)?;
         let Some(key) = caller.session_key() else {
@@ -381,7 +389,7 @@ async fn logout(
     match result {
         Ok(()) => {
             let mut response = Redirect::to("/login?bye=1").into_response();
-            response.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, None, "/", secure));
+            response.headers_mut().append(header::SET_COOKIE, ConsoleCookie::Session.set(None, secure));
             response
         }
         Err(e) => e.into_response(),
@@ -463,19 +471,23 @@ mod tests {
 
     #[test]
     fn only_requests_from_this_console_may_change_things() {
-        let mut h = HeaderMap::new();
-        h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:3000"));
-        assert!(!same_origin(&h), "neither Origin nor Referer");
-        h.insert(header::ORIGIN, HeaderValue::from_static("http://127.0.0.1:3000"));
-        assert!(same_origin(&h));
-        h.insert(header::ORIGIN, HeaderValue::from_static("https://evil.example"));
-        assert!(!same_origin(&h));
-        h.insert(header::ORIGIN, HeaderValue::from_static("null"));
-        assert!(!same_origin(&h));
-        h.remove(header::ORIGIN);
-        h.insert(header::REFERER, HeaderValue::from_static("http://127.0.0.1:3000/settings"));
-        assert!(same_origin(&h));
-        h.insert(header::REFERER, HeaderValue::from_static("http://127.0.0.1:3000.evil.example/"));
-        assert!(!same_origin(&h));
+        let console = ConsoleOrigin(url::Url::parse("http://127.0.0.1:3000/").unwrap().origin());
+        let with = |name, value: &'static str| {
+            let mut h = HeaderMap::new();
+            h.insert(name, HeaderValue::from_static(value));
+            h
+        };
+        assert!(!same_origin(&HeaderMap::new(), Some(&console)), "neither Origin nor Referer");
+        assert!(same_origin(&with(header::ORIGIN, "http://127.0.0.1:3000"), Some(&console)));
+        assert!(!same_origin(&with(header::ORIGIN, "http://127.0.0.1:3000"), None), "no console origin known");
+        assert!(!same_origin(&with(header::ORIGIN, "https://127.0.0.1:3000"), Some(&console)), "another scheme");
+        assert!(!same_origin(&with(header::ORIGIN, "http://127.0.0.1:3001"), Some(&console)), "another port");
+        assert!(!same_origin(&with(header::ORIGIN, "https://evil.example"), Some(&console)));
+        assert!(!same_origin(&with(header::ORIGIN, "null"), Some(&console)));
+        assert!(same_origin(&with(header::REFERER, "http://127.0.0.1:3000/settings"), Some(&console)));
+        assert!(!same_origin(&with(header::REFERER, "http://127.0.0.1:3000.evil.example/"), Some(&console)));
+        let tls = ConsoleOrigin(url::Url::parse("https://pslog.example/").unwrap().origin());
+        assert!(same_origin(&with(header::ORIGIN, "https://pslog.example:443"), Some(&tls)));
+        assert!(!same_origin(&with(header::ORIGIN, "http://pslog.example"), Some(&tls)), "an HTTP page");
     }
 }

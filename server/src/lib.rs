@@ -7,6 +7,7 @@ pub mod auth;
 pub mod database;
 pub mod demo;
 pub mod forward;
+pub mod front;
 pub mod import;
 pub mod ingest;
 pub mod openapi;

@@ -47,6 +47,19 @@ enum Command {
         /// (newline-framed, nothing lost while the receiver is away) or udp://HOST:PORT.
         #[arg(long, env = "PSLOG_FORWARD_CEF", value_name = "URL")]
         forward_cef: Option<server::forward::Target>,
+        /// Addresses of reverse proxies (CIDR, comma-separated, e.g. 10.0.0.0/8,::1/128): only
+        /// requests from them may name the client (X-Forwarded-For) and the scheme
+        /// (X-Forwarded-Proto, X-Forwarded-Host). Without it these headers are ignored.
+        #[arg(long, env = "PSLOG_TRUSTED_PROXY", value_name = "CIDR", value_delimiter = ',')]
+        trusted_proxy: Vec<ipnet::IpNet>,
+        /// The URL browsers reach the console at (e.g. https://pslog.example.com). Requests
+        /// for any other host name are refused (421), forms must come from this origin, and an
+        /// https:// URL makes cookies Secure (__Host-) and turns on HSTS.
+        #[arg(long, env = "PSLOG_PUBLIC_URL", value_name = "URL", value_parser = parse_public_url)]
+        public_url: Option<url::Url>,
+        /// Connections served at once; further ones are answered 503 at once.
+        #[arg(long, env = "PSLOG_MAX_CONNECTIONS", default_value_t = web::DEFAULT_MAX_CONNECTIONS as u64, value_parser = clap::value_parser!(u64).range(8..=65536))]
+        max_connections: u64,
     },
     /// Manage the console's users.
     User {
@@ -172,6 +185,15 @@ async fn token_command(db: &app::db::Db, command: TokenCommand) -> anyhow::Resul
     Ok(())
 }
 
+/// An http(s) URL with a host and nothing after it but `/`.
+fn parse_public_url(text: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(text).map_err(|e| format!("{e} (e.g. https://pslog.example.com)"))?;
+    match (url.scheme(), url.host_str(), url.path()) {
+        ("http" | "https", Some(_), "/") if url.query().is_none() && url.username().is_empty() => Ok(url),
+        _ => Err("give the scheme and host (and port) only, e.g. https://pslog.example.com".into()),
+    }
+}
+
 fn parse_role(text: &str) -> Result<Role, String> {
     text.parse::<Role>().map_err(|e| format!("{e} (use admin, auditor or support)"))
 }
@@ -289,6 +311,9 @@ async fn main() -> anyhow::Result<()> {
             session_idle_minutes,
             ingest_limit_mib,
             forward_cef,
+            trusted_proxy,
+            public_url,
+            max_connections,
         } => {
             if with_demo && demo::is_empty(&db).await? {
                 eprintln!("filling the empty database with demo data…");
@@ -304,9 +329,15 @@ async fn main() -> anyhow::Result<()> {
                 reconcile_every: Some(Duration::from_secs(reconcile_every)),
                 ingest_limit: usize::try_from(ingest_limit_mib << 20)?,
                 forward_cef,
+                front: server::front::Front { trusted_proxies: trusted_proxy, public_url: public_url.clone() },
+                max_connections: usize::try_from(max_connections)?,
             };
+            let public_url_shown = public_url;
             let app = Application::build(db, config).await?;
             println!("pslog is serving on http://{}/", app.addr());
+            if let Some(public) = &public_url_shown {
+                println!("browsers reach it at {public}");
+            }
             app.run_until_stopped().await;
         }
     }

@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 mod capability;
 #[cfg(feature = "ssr")]
+pub mod client;
+#[cfg(feature = "ssr")]
 pub mod journal;
 #[cfg(feature = "ssr")]
 pub mod password;
@@ -69,9 +71,8 @@ pub async fn whoami() -> Result<SignedIn, AppError> {
 pub async fn login_form() -> Result<String, AppError> {
     let nonce = session::random_token();
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        let parts = use_context::<axum::http::request::Parts>();
-        let secure = parts.is_some_and(|p| session::is_https(&p.headers, p.uri.scheme_str()));
-        response.append_header(axum::http::header::SET_COOKIE, session::login_nonce_cookie(&nonce, secure));
+        let https = use_context::<axum::http::request::Parts>().is_some_and(|p| client::Client::of(&p.extensions).https);
+        response.append_header(axum::http::header::SET_COOKIE, client::ConsoleCookie::LoginNonce.set(Some(&nonce), https));
     }
     Ok(nonce)
 }

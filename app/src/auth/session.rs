@@ -9,7 +9,6 @@ use super::journal;
 use crate::codes::{AuthResult, Role, SecurityEventType};
 use crate::db::{Db, Tx};
 use crate::error::AppError;
-use axum::http::{header, HeaderMap, HeaderValue};
 use rand_core::{OsRng, RngCore};
 use sea_query::{Alias, Expr, Query};
 use sha2::{Digest, Sha256};
@@ -201,53 +200,6 @@ pub async fn sweep(db: &Db, idle: Duration, now: i64) -> Result<u64, AppError> {
     Ok(ended)
 }
 
-/// Whether the browser reached us over HTTPS (directly or through a TLS-terminating proxy),
-/// so that cookies get the `Secure` attribute.
-pub fn is_https(headers: &HeaderMap, scheme: Option<&str>) -> bool {
-    scheme == Some("https")
-        || headers
-            .get("x-forwarded-proto")
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.eq_ignore_ascii_case("https"))
-}
-
-/// A `Set-Cookie` value: HttpOnly and SameSite=Strict always, Secure over HTTPS. `None` as the
-/// value deletes the cookie.
-pub fn set_cookie(name: &str, value: Option<&str>, path: &str, secure: bool) -> HeaderValue {
-    let mut cookie = cookie::Cookie::build((name, value.unwrap_or("")))
-        .path(path)
-        .http_only(true)
-        .same_site(cookie::SameSite::Strict)
-        .secure(secure);
-    if value.is_none() {
-        cookie = cookie.max_age(cookie::time::Duration::ZERO);
-    }
-    HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
-}
-
-/// The cookie that pairs a login form with this browser: for the login path only, an hour.
-pub fn login_nonce_cookie(nonce: &str, secure: bool) -> HeaderValue {
-    let cookie = cookie::Cookie::build((super::LOGIN_COOKIE, nonce))
-        .path("/login")
-        .http_only(true)
-        .same_site(cookie::SameSite::Strict)
-        .secure(secure)
-        .max_age(cookie::time::Duration::hours(1));
-    HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
-}
-
-/// The value of cookie `name` in a request's `Cookie` headers.
-pub fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(cookie::Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == name)
-        .map(|c| c.value().to_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,29 +213,4 @@ mod tests {
         assert_ne!(key_of(&a), a);
         assert_eq!(format!("{:?}", SessionToken(a)), "SessionToken(<redacted>)");
     }
-
-    #[test]
-    fn cookies_are_http_only_strict_and_secure_over_https() {
-        let plain = set_cookie(SESSION_COOKIE_FOR_TEST, Some("abc"), "/", false);
-        let plain = plain.to_str().unwrap();
-        assert!(plain.contains("HttpOnly") && plain.contains("SameSite=Strict") && !plain.contains("Secure"));
-        let tls = set_cookie(SESSION_COOKIE_FOR_TEST, Some("abc"), "/", true);
-        assert!(tls.to_str().unwrap().contains("Secure"));
-        let nonce = login_nonce_cookie("n1", true);
-        let nonce = nonce.to_str().unwrap();
-        for attribute in ["pslog_login=n1", "Path=/login", "HttpOnly", "SameSite=Strict", "Secure", "Max-Age=3600"] {
-            assert!(nonce.contains(attribute), "{nonce} has {attribute}");
-        }
-        assert!(!login_nonce_cookie("n1", false).to_str().unwrap().contains("Secure"));
-        let gone = set_cookie(SESSION_COOKIE_FOR_TEST, None, "/", false);
-        assert!(gone.to_str().unwrap().contains("Max-Age=0"));
-        let mut headers = HeaderMap::new();
-        headers.insert(header::COOKIE, HeaderValue::from_static("a=1; pslog_session=xyz"));
-        assert_eq!(read_cookie(&headers, "pslog_session").as_deref(), Some("xyz"));
-        assert_eq!(read_cookie(&headers, "b"), None);
-        headers.insert("x-forwarded-proto", HeaderValue::from_static("https"));
-        assert!(is_https(&headers, None));
-    }
-
-    const SESSION_COOKIE_FOR_TEST: &str = super::super::SESSION_COOKIE;
 }

@@ -15,6 +15,10 @@ fn message(error: &str, wait: &str) -> Option<String> {
             if wait.is_empty() { "a few" } else { wait }
         ),
         "busy" => "The console is checking many logins at once. Please try again in a moment.".to_owned(),
+        "paced" => format!(
+            "Too many login attempts are coming from your network. Please try again in {} seconds.",
+            if wait.is_empty() { "a few" } else { wait }
+        ),
         "form" => "This login form had expired or did not come from this console. Please try again.".to_owned(),
         _ => return None,
     })
@@ -26,6 +30,13 @@ pub fn LoginPage() -> impl IntoView {
     let nonce = Resource::new(|| (), |_| login_form());
     let get = move |k: &str| query.read().get(k).unwrap_or_default();
     let error = move || message(&get("error"), &get("wait"));
+    // A refusal that passes with time is a 429, for scripts as much as for people.
+    #[cfg(feature = "ssr")]
+    if matches!(query.read_untracked().get("error").as_deref(), Some("locked" | "busy" | "paced")) {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(axum::http::StatusCode::TOO_MANY_REQUESTS);
+        }
+    }
     let bye = move || !get("bye").is_empty();
     view! {
         <leptos_meta::Title text="Log in"/>

@@ -12,6 +12,7 @@ mod console_security;
 mod console_users;
 mod demo_data;
 mod forwarding;
+mod hardening;
 mod import;
 mod ingest;
 mod openapi;
