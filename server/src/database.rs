@@ -17,7 +17,7 @@ pub async fn open(url: &str) -> anyhow::Result<Db> {
         // The data layer builds its SQL for PostgreSQL too; its migrations are not written yet.
         bail!("PostgreSQL is not supported yet: use a sqlite:// database URL");
     }
-    let (pool, writer) = match backend {
+    let (pool, writer, exports) = match backend {
         Backend::Sqlite => {
             let options =
                 sqlx::sqlite::SqliteConnectOptions::from_str(url).with_context(|| format!("bad SQLite URL '{url}'"))?;
@@ -33,19 +33,22 @@ pub async fn open(url: &str) -> anyhow::Result<Db> {
             };
             // The writer first: it creates the file and puts it in WAL mode.
             let writer = sqlite_pool(&url, 1, WRITER_CACHE_MIB).await?;
-            (sqlite_pool(&url, READERS, READER_CACHE_MIB).await?, writer)
+            let exports = sqlite_pool(&url, app::db::csv::EXPORTS_AT_ONCE as u32, EXPORT_CACHE_MIB).await?;
+            (sqlite_pool(&url, READERS, READER_CACHE_MIB).await?, writer, exports)
         }
         Backend::Postgres => unreachable!("refused above"),
     };
-    let db = Db { pool, writer, backend };
+    let db = Db { pool, writer, exports, backend };
     SQLITE_MIGRATIONS.run(&db.writer).await.context("database migration failed")?;
     Ok(db)
 }
 
-/// Connections that read (pages, API, CSV exports), and the page cache of each: 64 MiB keeps
+/// Connections that read (pages, API), and the page cache of each: 64 MiB keeps
 /// the indexes' upper levels in memory, for deep pages alike.
 const READERS: u32 = 8;
 const READER_CACHE_MIB: i64 = 64;
+/// An export reads its rows once, in order: a small cache will do.
+const EXPORT_CACHE_MIB: i64 = 16;
 /// The one writing connection's page cache: the indexes being written stay in it, so ingest
 /// slows less as tables grow (BENCHMARKS.md).
 const WRITER_CACHE_MIB: i64 = 256;

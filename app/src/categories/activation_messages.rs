@@ -14,7 +14,7 @@ crate::record! {
         account_id: Option<i64>,
         sent: bool,
         sent_by: String => searched,
-        recipient: String => searched,
+        recipient: String => searched masked,
         message_type: MessageType => searched,
         message_link: String,
         token: String,

@@ -10,12 +10,12 @@ crate::record! {
     pub struct Cdr in "cdr" {
         id: i64,
         call_date: UtcMillis,
-        caller_number: String => searched,
+        caller_number: String => searched masked,
         caller_name: String => searched,
         caller_group: String => searched,
         caller_account_id: Option<i64>,
         caller_user_agent: String,
-        callee_number: String => searched,
+        callee_number: String => searched masked,
         callee_name: String => searched,
         callee_group: String => searched,
         callee_account_id: Option<i64>,
@@ -105,11 +105,6 @@ mod server {
                 return Cell::link(&row.call_id, trace_href(&row.call_id));
             }
             standard_cell::<Self>(row, column, ctx)
-        }
-
-        fn redact(row: &mut Cdr, ctx: &RenderCtx) {
-            ctx.mask(&mut row.caller_number);
-            ctx.mask(&mut row.callee_number);
         }
     }
 }

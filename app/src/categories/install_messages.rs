@@ -15,7 +15,7 @@ crate::record! {
         variant: Variant => searched,
         sent: bool,
         sent_by: String => searched,
-        recipient: String => searched,
+        recipient: String => searched masked,
         message_type: MessageType => searched,
         message_link: String,
         token: String,

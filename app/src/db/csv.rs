@@ -1,5 +1,11 @@
 //! CSV export: every row matching a list's filter and sort, streamed from the database in
 //! chunks, so memory stays flat whatever the row count.
+//!
+//! An export holds a database connection for as long as its client downloads, so exports are
+//! bounded ([`ExportSlots`]): [`EXPORTS_AT_ONCE`] in all (the size of their own pool, apart
+//! from the one pages use) and [`EXPORTS_PER_USER`] per user; one more is answered 429. A
+//! client that stops reading for [`IDLE_WRITE_TIMEOUT`] loses its export, and its download
+//! ends in an error rather than as a silently short file.
 
 use super::list::{ListRequest, LogTable};
 use super::render::RenderCtx;
@@ -9,11 +15,71 @@ use crate::categories::with_log_table;
 use crate::error::AppError;
 use crate::list::Category;
 use bytes::Bytes;
-use futures::{StreamExt, TryStreamExt};
-use tokio::sync::mpsc;
+use futures::{Stream, StreamExt, TryStreamExt};
+use std::collections::HashMap;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 
 /// Bytes buffered before a chunk is sent to the client.
 const CHUNK: usize = 64 * 1024;
+/// Exports running at once, in all.
+pub const EXPORTS_AT_ONCE: usize = 4;
+/// Exports running at once for one user (or API token).
+pub const EXPORTS_PER_USER: u32 = 2;
+/// A client that takes no bytes for this long loses its export.
+pub const IDLE_WRITE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The exports running now (see the module).
+#[derive(Debug)]
+pub struct ExportSlots {
+    all: Arc<Semaphore>,
+    per_user: Mutex<HashMap<String, u32>>,
+}
+
+impl Default for ExportSlots {
+    fn default() -> ExportSlots {
+        ExportSlots { all: Arc::new(Semaphore::new(EXPORTS_AT_ONCE)), per_user: Mutex::default() }
+    }
+}
+
+/// One running export; dropping it frees its slots.
+pub struct ExportSlot {
+    _any: OwnedSemaphorePermit,
+    user: String,
+    slots: Arc<ExportSlots>,
+}
+
+impl ExportSlots {
+    /// A slot for `user`'s export, or a 429 that says which limit was met.
+    pub fn take(self: &Arc<Self>, user: &str) -> Result<ExportSlot, AppError> {
+        let mut per_user = self.per_user.lock().unwrap_or_else(|e| e.into_inner());
+        if per_user.get(user).is_some_and(|running| *running >= EXPORTS_PER_USER) {
+            return Err(AppError::TooManyRequests(format!(
+                "You already have {EXPORTS_PER_USER} exports running; wait for one to finish."
+            )));
+        }
+        let any = self.all.clone().try_acquire_owned().map_err(|_| {
+            AppError::TooManyRequests("The console is running as many exports as it can; try again shortly.".into())
+        })?;
+        *per_user.entry(user.to_owned()).or_insert(0) += 1;
+        Ok(ExportSlot { _any: any, user: user.to_owned(), slots: self.clone() })
+    }
+}
+
+impl Drop for ExportSlot {
+    fn drop(&mut self) {
+        let mut per_user = self.slots.per_user.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(running) = per_user.get_mut(&self.user) {
+            *running = running.saturating_sub(1);
+            if *running == 0 {
+                per_user.remove(&self.user);
+            }
+        }
+    }
+}
 
 /// Makes a cell safe to open in a spreadsheet: a cell that starts with a control character
 /// (tab, carriage return, NUL, ...), or whose first character after blanks and control
@@ -32,10 +98,13 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The bytes of an export; it ends in an error unless every row was written.
+pub type CsvBody = Pin<Box<dyn Stream<Item = Result<Bytes, std::io::Error>> + Send>>;
+
 /// A CSV export ready to stream: the suggested file name and the body.
 pub struct CsvExport {
     pub file_name: String,
-    pub body: tokio_stream::wrappers::ReceiverStream<Result<Bytes, std::io::Error>>,
+    pub body: CsvBody,
 }
 
 /// Validates the query (a bad one fails here, before any byte is sent) and starts streaming.
@@ -52,18 +121,55 @@ pub async fn export(
 async fn export_of<T: LogTable>(state: &AppState, exporter: &Exporter, raw_query: &str) -> Result<CsvExport, AppError> {
     let ctx = RenderCtx::load(&state.db).await?.seen_by(exporter.caller());
     let req = ListRequest::from_query::<T>(raw_query, &ctx)?;
+    let slot = state.exports.take(&exporter.caller().username)?;
     let zone = ctx.zone.name().replace('/', "_");
     let file_name = format!("{}-{zone}.csv", T::CATEGORY.slug());
     let (tx, rx) = mpsc::channel(4);
     let state = state.clone();
+    let complete = Arc::new(AtomicBool::new(false));
+    let writer_complete = complete.clone();
     tokio::spawn(async move {
-        if let Err(e) = write_rows::<T>(&state, &req, &ctx, &tx).await {
-            tracing::error!(error = %e, "CSV export stopped");
-            // The client sees a broken download rather than a silently short file.
-            let _ = tx.send(Err(std::io::Error::other("export failed"))).await;
+        let _slot = slot;
+        match write_rows::<T>(&state, &req, &ctx, &tx).await {
+            Ok(Written::All) => writer_complete.store(true, Ordering::SeqCst),
+            Ok(Written::ClientGone) => {}
+            Ok(Written::ClientIdle) => tracing::warn!("CSV export stopped: the client took nothing for a minute"),
+            Err(e) => tracing::error!(error = %e, "CSV export stopped"),
         }
     });
-    Ok(CsvExport { file_name, body: tokio_stream::wrappers::ReceiverStream::new(rx) })
+    Ok(CsvExport { file_name, body: body(rx, complete) })
+}
+
+/// The chunks, then an error unless the writer said it wrote every row (`complete`), so the
+/// client sees a broken download rather than a silently short file.
+fn body(rx: mpsc::Receiver<Result<Bytes, std::io::Error>>, complete: Arc<AtomicBool>) -> CsvBody {
+    let ending = futures::stream::once(async move {
+        (!complete.load(Ordering::SeqCst)).then(|| Err(std::io::Error::other("the export stopped before its end")))
+    })
+    .filter_map(futures::future::ready);
+    Box::pin(tokio_stream::wrappers::ReceiverStream::new(rx).chain(ending))
+}
+
+/// How a stream of rows ended.
+#[derive(Debug, PartialEq, Eq)]
+enum Written {
+    All,
+    ClientGone,
+    ClientIdle,
+}
+
+/// Hands a chunk to the response, waiting at most `idle` for the client to take the earlier
+/// ones; `Err` tells why the export must stop.
+async fn send(
+    tx: &mpsc::Sender<Result<Bytes, std::io::Error>>,
+    chunk: Vec<u8>,
+    idle: Duration,
+) -> Result<(), Written> {
+    match tx.send_timeout(Ok(Bytes::from(chunk)), idle).await {
+        Ok(()) => Ok(()),
+        Err(mpsc::error::SendTimeoutError::Timeout(_)) => Err(Written::ClientIdle),
+        Err(mpsc::error::SendTimeoutError::Closed(_)) => Err(Written::ClientGone),
+    }
 }
 
 async fn write_rows<T: LogTable>(
@@ -71,13 +177,13 @@ async fn write_rows<T: LogTable>(
     req: &ListRequest,
     ctx: &RenderCtx,
     tx: &mpsc::Sender<Result<Bytes, std::io::Error>>,
-) -> Result<(), AppError> {
+) -> Result<Written, AppError> {
     let writer = || csv::Writer::from_writer(Vec::with_capacity(CHUNK + 16 * 1024));
     let mut out = writer();
     let header: Vec<&str> = T::SPEC.columns.iter().map(|c| c.label).collect();
     out.write_record(&header).map_err(|e| AppError::internal("csv", e))?;
     let (sql, values) = state.db.backend.build(&req.query.all());
-    let mut rows = sqlx::query_with(&sql, values).fetch(&state.db.pool).map_err(AppError::from);
+    let mut rows = sqlx::query_with(&sql, values).fetch(&state.db.exports).map_err(AppError::from);
     while let Some(row) = rows.next().await {
         let row = T::read(&row?, ctx)?;
         let cells = T::cells(&row, ctx);
@@ -86,14 +192,16 @@ async fn write_rows<T: LogTable>(
         if out.get_ref().len() >= CHUNK {
             let full = std::mem::replace(&mut out, writer());
             let chunk = full.into_inner().map_err(|e| AppError::internal("csv", e))?;
-            if tx.send(Ok(Bytes::from(chunk))).await.is_err() {
-                return Ok(()); // the client went away
+            if let Err(stop) = send(tx, chunk, IDLE_WRITE_TIMEOUT).await {
+                return Ok(stop);
             }
         }
     }
     let rest = out.into_inner().map_err(|e| AppError::internal("csv", e))?;
-    let _ = tx.send(Ok(Bytes::from(rest))).await;
-    Ok(())
+    Ok(match send(tx, rest, IDLE_WRITE_TIMEOUT).await {
+        Ok(()) => Written::All,
+        Err(stop) => stop,
+    })
 }
 
 #[cfg(test)]
@@ -132,6 +240,43 @@ mod tests {
         assert_eq!(neutralise("a=b"), "a=b");
         assert_eq!(neutralise(" admin"), " admin");
         assert_eq!(neutralise("+39 055 123"), "'+39 055 123", "a phone number reads as text, not a sum");
+    }
+
+    #[tokio::test]
+    async fn a_client_that_stops_reading_loses_its_export_and_sees_an_error() {
+        let (tx, rx) = mpsc::channel(1);
+        let idle = Duration::from_millis(50);
+        assert_eq!(send(&tx, b"a,b\n".to_vec(), idle).await, Ok(()));
+        assert_eq!(send(&tx, b"c,d\n".to_vec(), idle).await, Err(Written::ClientIdle), "nobody took the first");
+        drop(tx);
+        let chunks: Vec<_> = body(rx, Arc::new(AtomicBool::new(false))).collect().await;
+        assert_eq!(chunks.len(), 2);
+        assert_eq!(chunks[0].as_ref().unwrap().as_ref(), b"a,b\n");
+        assert!(chunks[1].is_err(), "the download breaks rather than ending short");
+        let (tx, rx) = mpsc::channel(1);
+        send(&tx, b"a,b\n".to_vec(), idle).await.unwrap();
+        drop(tx);
+        let whole: Vec<_> = body(rx, Arc::new(AtomicBool::new(true))).collect().await;
+        assert_eq!(whole.len(), 1, "a complete export ends cleanly");
+        let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(1);
+        drop(rx);
+        assert_eq!(send(&tx, vec![], idle).await, Err(Written::ClientGone));
+    }
+
+    #[test]
+    fn exports_are_capped_per_user_and_in_all() {
+        let slots = Arc::new(ExportSlots::default());
+        let mine: Vec<_> = (0..EXPORTS_PER_USER).map(|_| slots.take("auditor").unwrap()).collect();
+        let refused = slots.take("auditor").err().unwrap();
+        assert!(refused.to_string().contains("already have 2 exports running"), "{refused}");
+        let theirs = slots.take("admin").unwrap();
+        let more = slots.take("other").unwrap();
+        let full = slots.take("third").err().unwrap();
+        assert!(full.to_string().contains("as many exports as it can"), "{full}");
+        drop(mine);
+        drop((theirs, more));
+        assert!(slots.take("auditor").is_ok(), "finished exports free their slots");
+        assert!(slots.per_user.lock().unwrap().is_empty());
     }
 
     #[test]

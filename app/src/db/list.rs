@@ -49,9 +49,12 @@ pub trait LogTable: Listed + 'static {
     /// Event's CEF line, as `identity` writes it, when it came without one).
     fn ingested(_row: &mut Self::Row, _identity: &crate::cef::Identity) {}
 
-    /// Hides what the appliance's policy hides (CDR numbers under MASK) from every way out:
-    /// pages, detail, CSV and API. Most categories hide nothing.
-    fn redact(_row: &mut Self::Row, _ctx: &RenderCtx) {}
+    /// Hides what the appliance's policy hides from every way out (pages, detail, CSV and
+    /// API): by default the numbers of its `masked` columns under MASK. A category whose rows
+    /// hide more, or less (an email recipient is no number), overrides it.
+    fn redact(row: &mut Self::Row, ctx: &RenderCtx) {
+        mask_numbers::<Self::Row>(row, ctx);
+    }
 
     /// Decodes a row and applies [`LogTable::redact`]: how every reader gets a row.
     fn read(row: &sqlx::any::AnyRow, ctx: &RenderCtx) -> Result<Self::Row, AppError> {
@@ -100,6 +103,15 @@ pub trait LogTable: Listed + 'static {
     }
 }
 
+/// Masks the number in each of `row`'s `masked` columns, when the policy says so.
+pub fn mask_numbers<R: Stored>(row: &mut R, ctx: &RenderCtx) {
+    for column in R::COLUMNS.iter().filter(|c| c.masked) {
+        if let Some(number) = row.text_mut(column.name) {
+            ctx.mask(number);
+        }
+    }
+}
+
 /// A column's cell as its declaration says: the value's text by its kind, then the link or
 /// format of [`Shows`].
 pub fn standard_cell<T: LogTable + ?Sized>(row: &T::Row, spec: &ColumnSpec, ctx: &RenderCtx) -> Cell {
@@ -143,18 +155,22 @@ impl ListRequest {
         let params = ListParams::parse(&mut q, T::SPEC, ctx.zone)?;
         let filter = ListFilter::parse(&mut q, T::SPEC)?;
         q.finish()?;
-        Ok(Self::new::<T>(params, filter))
+        if ctx.numbers_hidden() {
+            refuse_masked_selection(T::SPEC, &params, &filter)?;
+        }
+        Ok(Self::new::<T>(params, filter, ctx.numbers_hidden()))
     }
 
     /// The newest `size` rows bound to an account, or `None` when the list has no account
     /// filter.
     pub fn of_account<T: LogTable>(id: i64, size: u32) -> Option<Self> {
         let filter = ListFilter::account(T::SPEC, id)?;
-        Some(Self::new::<T>(ListParams::first(size), filter))
+        Some(Self::new::<T>(ListParams::first(size), filter, false))
     }
 
-    fn new<T: LogTable>(params: ListParams, filter: ListFilter) -> Self {
-        let query = ListQuery::new::<T::Row>(T::SPEC, &params, filter.conditions());
+    /// `numbers_hidden`: the free text does not look in masked columns.
+    fn new<T: LogTable>(params: ListParams, filter: ListFilter, numbers_hidden: bool) -> Self {
+        let query = ListQuery::new::<T::Row>(T::SPEC, &params, filter.conditions(), numbers_hidden);
         ListRequest { params, filter, query }
     }
 
@@ -162,10 +178,26 @@ impl ListRequest {
         let mut all = self.params.range_text.clone();
         all.extend(self.filter.describe());
         if let Some(text) = &self.params.text {
-            all.push(format!("Text contains \"{}\"", text.0));
+            let hidden = if self.query.skips_masked() { " (not in masked numbers)" } else { "" };
+            all.push(format!("Text contains \"{}\"{hidden}", text.0));
         }
         all
     }
+}
+
+/// Under MASK the hidden digits must not be recoverable by narrowing a list down (SPEC §3):
+/// a filter or a sort on a masked column is refused with a sentence that says why. (The free
+/// text skips masked columns instead, so that it still finds everything else.)
+fn refuse_masked_selection(spec: &CategorySpec, params: &ListParams, filter: &ListFilter) -> Result<(), AppError> {
+    const WHY: &str = "Phone numbers are masked (CDR masking policy MASK)";
+    if let Some((f, _)) = filter.0.iter().find(|(f, _)| f.columns.iter().any(|c| c.masked)) {
+        return Err(AppError::BadRequest(format!("{WHY}, so this list cannot be filtered by {}.", f.label)));
+    }
+    let sorted = params.sort.key.and_then(|key| spec.columns.iter().find(|c| c.sort_key == Some(key)));
+    if let Some(column) = sorted.filter(|c| c.column.masked) {
+        return Err(AppError::BadRequest(format!("{WHY}, so this list cannot be sorted by {}.", column.label)));
+    }
+    Ok(())
 }
 
 /// Rows of one page and the total, decoded.
@@ -204,6 +236,7 @@ async fn page_of<T: LogTable>(state: &AppState, reader: &Reader, raw_query: &str
         active_filters: req.active_filters(),
         time_zone: ctx.zone.name().to_owned(),
         may_export: crate::auth::Exporter::of(reader.caller().clone()).is_ok(),
+        numbers_hidden: ctx.numbers_hidden(),
     })
 }
 

@@ -61,11 +61,15 @@ impl Backend {
 /// they speak. SQLite takes one writer at a time whatever the pool; funnelling every write
 /// through one connection makes writers queue in the pool instead of spinning on the lock,
 /// and keeps one page cache hot with the indexes being written (ingest at millions of rows).
-/// A server database (PostgreSQL) may give both the same pool.
+/// A server database (PostgreSQL) may give both the same pool. CSV exports read through a
+/// pool of their own, [`csv::EXPORTS_AT_ONCE`] connections: a stream holds its connection as
+/// long as the client takes to download it, and pages and session lookups must never wait
+/// behind one.
 #[derive(Clone, Debug)]
 pub struct Db {
     pub pool: AnyPool,
     pub writer: AnyPool,
+    pub exports: AnyPool,
     pub backend: Backend,
 }
 
@@ -175,6 +179,8 @@ pub struct AppState {
     pub forward_cef: Option<String>,
     /// Failed-login counters, shared by every request.
     pub throttle: std::sync::Arc<crate::auth::throttle::Throttle>,
+    /// The CSV exports running now.
+    pub exports: std::sync::Arc<csv::ExportSlots>,
 }
 
 impl AppState {
@@ -186,6 +192,7 @@ impl AppState {
             ingest_limit: crate::db::ingest::DEFAULT_LIMIT,
             forward_cef: None,
             throttle: std::sync::Arc::new(crate::auth::throttle::Throttle::new(Default::default())),
+            exports: std::sync::Arc::new(csv::ExportSlots::default()),
         }
     }
 

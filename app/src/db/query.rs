@@ -44,10 +44,19 @@ pub struct ListQuery {
     columns: &'static [Column],
     condition: Condition,
     order: Vec<(Column, Order)>,
+    /// The free text was kept out of masked columns.
+    skips_masked: bool,
 }
 
 impl ListQuery {
-    pub fn new<R: Record>(spec: &CategorySpec, params: &ListParams, filters: Vec<Condition>) -> ListQuery {
+    /// The query of `params` and `filters`; with `numbers_hidden` the free text does not look
+    /// in masked columns (their hidden digits would match).
+    pub fn new<R: Record>(
+        spec: &CategorySpec,
+        params: &ListParams,
+        filters: Vec<Condition>,
+        numbers_hidden: bool,
+    ) -> ListQuery {
         let mut condition = Condition::all();
         if let Some(from) = params.range.from {
             condition = condition.add(Expr::col(spec.time).gte(from));
@@ -61,7 +70,7 @@ impl ListQuery {
         if let Some(text) = &params.text {
             let any = R::COLUMNS
                 .iter()
-                .filter(|c| c.searched)
+                .filter(|c| c.searched && !(numbers_hidden && c.masked))
                 .fold(Condition::any(), |any, c| any.add(Expr::col(*c).like(contains_pattern(&text.0))));
             condition = condition.add(any);
         }
@@ -79,7 +88,12 @@ impl ListQuery {
         }
         order.push((spec.time, dir.clone()));
         order.push((id_column::<R>(), dir));
-        ListQuery { source: R::SOURCE, columns: R::COLUMNS, condition, order }
+        let skips_masked = numbers_hidden && params.text.is_some() && R::COLUMNS.iter().any(|c| c.searched && c.masked);
+        ListQuery { source: R::SOURCE, columns: R::COLUMNS, condition, order, skips_masked }
+    }
+
+    pub fn skips_masked(&self) -> bool {
+        self.skips_masked
     }
 
     /// Adds the filter's WHERE clause, if there is one.

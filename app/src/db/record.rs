@@ -17,6 +17,9 @@ pub trait Stored: Record + serde::Serialize + serde::de::DeserializeOwned + Send
     fn values(&self, with_id: bool) -> Vec<Value>;
     /// One column's value, by name, borrowed for showing it.
     fn cell_value(&self, column: &str) -> Option<CellValue<'_>>;
+    /// The text field of `column`, to change in place (masking a number); `None` for
+    /// columns that are not text.
+    fn text_mut(&mut self, column: &str) -> Option<&mut String>;
 }
 
 /// A field's value as a cell shows it, borrowed from the row (a CSV export shows millions).
@@ -55,6 +58,9 @@ pub trait ColumnValue: Sized {
     fn read(row: &AnyRow, column: &str) -> Result<Self, AppError>;
     fn value(&self) -> Value;
     fn cell_value(&self) -> CellValue<'_>;
+    fn text_mut(&mut self) -> Option<&mut String> {
+        None
+    }
 }
 
 impl ColumnValue for i64 {
@@ -91,6 +97,9 @@ impl ColumnValue for String {
     }
     fn cell_value(&self) -> CellValue<'_> {
         CellValue::Text(self)
+    }
+    fn text_mut(&mut self) -> Option<&mut String> {
+        Some(self)
     }
 }
 

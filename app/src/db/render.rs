@@ -54,9 +54,14 @@ impl RenderCtx {
         }
     }
 
+    /// Whether phone numbers are shown partly hidden (and so may not be selected on).
+    pub fn numbers_hidden(&self) -> bool {
+        self.masking == MaskingPolicy::Mask
+    }
+
     /// Masks a phone number in place when the policy says so.
     pub fn mask(&self, number: &mut String) {
-        if self.masking == MaskingPolicy::Mask {
+        if self.numbers_hidden() {
             *number = mask_number(number);
         }
     }

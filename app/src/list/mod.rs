@@ -305,6 +305,8 @@ pub struct LogPage {
     pub time_zone: String,
     /// Whether the caller may export it (the CSV link is offered only then).
     pub may_export: bool,
+    /// Phone numbers are masked: masked columns are not offered for sorting.
+    pub numbers_hidden: bool,
 }
 
 impl LogPage {

@@ -59,6 +59,9 @@ pub struct Column {
     pub kind: ColumnKind,
     /// The free-text search (`q=`) looks in it.
     pub searched: bool,
+    /// It holds phone numbers, which the CDR masking policy hides: then nobody may filter,
+    /// search or sort on it either (SPEC §3).
+    pub masked: bool,
     /// Written by inserts; `false` for a value a view derives (an account's name beside its
     /// SIP events, whether an account is on line).
     pub stored: bool,
@@ -70,8 +73,8 @@ impl Column {
     /// Every record's first field: its primary key.
     pub const ID: &'static str = "id";
 
-    pub const fn of<T: ColumnType>(name: &'static str, searched: bool, stored: bool) -> Column {
-        Column { name, kind: T::KIND, searched, stored, nullable: T::NULLABLE }
+    pub const fn of<T: ColumnType>(name: &'static str, searched: bool, masked: bool, stored: bool) -> Column {
+        Column { name, kind: T::KIND, searched, masked, stored, nullable: T::NULLABLE }
     }
 
     /// Whether an insert writes it: stored columns, the id only when asked (accounts keep
@@ -107,8 +110,9 @@ pub trait Record {
 /// }
 /// ```
 /// `in "t"` reads and writes table `t`; `from "v" into "t"` reads view `v` and writes `t`.
-/// Flags after `=>`: `searched` (free text looks in it), `derived` (the view computes it;
-/// never written).
+/// Flags after `=>`: `searched` (free text looks in it), `masked` (phone numbers: hidden,
+/// and not to be filtered, searched or sorted on, under the CDR masking policy), `derived`
+/// (the view computes it; never written).
 #[macro_export]
 macro_rules! record {
     ($(#[$meta:meta])* pub struct $name:ident in $table:literal { $($body:tt)* }) => {
@@ -130,6 +134,7 @@ macro_rules! record {
             $(pub const $field: $crate::list::Column = $crate::list::Column::of::<$ty>(
                 stringify!($field),
                 $crate::record!(@has searched $($($flag)+)?),
+                $crate::record!(@has masked $($($flag)+)?),
                 !$crate::record!(@has derived $($($flag)+)?),
             );)+
         }
@@ -172,10 +177,19 @@ macro_rules! record {
                     _ => None,
                 }
             }
+
+            fn text_mut(&mut self, column: &str) -> Option<&mut String> {
+                use $crate::db::record::ColumnValue;
+                match column {
+                    $(stringify!($field) => self.$field.text_mut(),)+
+                    _ => None,
+                }
+            }
         }
     };
     (@has $want:ident) => { false };
     (@has searched searched $($rest:ident)*) => { true };
     (@has derived derived $($rest:ident)*) => { true };
+    (@has masked masked $($rest:ident)*) => { true };
     (@has $want:ident $other:ident $($rest:ident)*) => { $crate::record!(@has $want $($rest)*) };
 }

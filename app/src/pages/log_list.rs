@@ -183,7 +183,11 @@ fn ListTable(category: Category, page: LogPage, query: Memo<ParamsMap>, refresh:
                         {spec
                             .columns
                             .iter()
-                            .map(|c| view! { <SortHeader label=c.label sort_key=c.sort_key default_sort route query sort=page.sort.clone()/> })
+                            .map(|c| {
+                                // Masked numbers may not be sorted on (their order would tell the digits).
+                                let sort_key = c.sort_key.filter(|_| !(page.numbers_hidden && c.column.masked));
+                                view! { <SortHeader label=c.label sort_key default_sort route query sort=page.sort.clone()/> }
+                            })
                             .collect_view()}
                     </tr>
                 </thead>

@@ -240,3 +240,55 @@ async fn slow_headers_and_connection_floods_are_cut_off() {
     }
     assert!(served);
 }
+
+#[tokio::test]
+async fn slow_exports_are_capped_and_never_stall_the_pages() {
+    let app = TestApp::spawn_empty().await;
+    // Enough rows that an export is still streaming while its client reads nothing.
+    app.execute(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000) \
+         INSERT INTO web_session (occurred_at, result, username, ip_address) \
+         SELECT 1700000000000 + i, 'SUCCESS', 'user' || i, '10.0.0.' || (i % 250) FROM n",
+    )
+    .await;
+    let password = app::auth::password::Password::new(PASSWORD.into()).unwrap();
+    let actor = app::auth::users::Actor::CommandLine;
+    app::auth::users::add(&app.db, actor, "auditor2", app::codes::Role::Auditor, password, None, 0).await.unwrap();
+    let auditor = app.client_as("auditor").await;
+    let auditor2 = app.client_as("auditor2").await;
+    let export = |client: &reqwest::Client| client.get(format!("{}/api/v1/web-sessions.csv", app.base)).send();
+    // Two each for auditor and admin: every export slot is taken, by readers that read nothing.
+    let mut held = Vec::new();
+    for client in [&auditor, &auditor, &app.client, &app.client] {
+        let response = export(client).await.unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        held.push(response);
+    }
+    let third = export(&auditor).await.unwrap();
+    assert_eq!(third.status().as_u16(), 429);
+    assert!(third.text().await.unwrap().contains("You already have 2 exports running"));
+    let full = export(&auditor2).await.unwrap();
+    assert_eq!(full.status().as_u16(), 429);
+    assert!(full.text().await.unwrap().contains("as many exports as it can"));
+    // Pages, the API and new sessions still answer.
+    let support = app.client_as("support").await;
+    let started = std::time::Instant::now();
+    let (status, _) = {
+        let r = support.get(format!("{}/logs/web-sessions", app.base)).send().await.unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
+    };
+    assert_eq!(status, 200);
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    // A reader that goes away frees its slot.
+    drop(held.pop());
+    let mut freed = false;
+    for _ in 0..100 {
+        let response = export(&auditor2).await.unwrap();
+        if response.status().as_u16() == 200 {
+            freed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(freed, "the slot of a closed download is given back");
+}

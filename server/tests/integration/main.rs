@@ -14,6 +14,7 @@ mod demo_data;
 mod forwarding;
 mod hardening;
 mod import;
+mod masking;
 mod ingest;
 mod openapi;
 mod pinned_outputs;
