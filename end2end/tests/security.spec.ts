@@ -44,5 +44,13 @@ test.describe("signed out", () => {
     await open(page, "/login");
     await expect(page.getByLabel("Username")).toBeVisible();
     expect(violations).toEqual([]);
+    // The watcher itself works: an image from another site is a violation it reports.
+    await page.evaluate(() => {
+      const img = document.createElement("img");
+      img.src = "https://evil.example/pixel.png";
+      document.body.append(img);
+    });
+    await expect.poll(() => violations.length).toBeGreaterThan(0);
+    expect(violations[0]).toContain("img-src");
   });
 });

@@ -69,9 +69,10 @@ impl Application {
             tasks::spawn_all(state.clone());
             reconcile::spawn(state.db.clone(), period);
         }
-        let (addr, server) = web::serve(state.clone(), config.addr, &config.site_root, config.front, config.max_connections)
-            .await
-            .with_context(|| format!("cannot listen on {}", config.addr))?;
+        let (addr, server) =
+            web::serve(state.clone(), config.addr, &config.site_root, config.front, config.max_connections)
+                .await
+                .with_context(|| format!("cannot listen on {}", config.addr))?;
         tasks::started(&state.db, chrono::Utc::now().timestamp_millis(), &addr.to_string()).await?;
         Ok(Application { state, addr, server })
     }

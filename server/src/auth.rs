@@ -8,9 +8,10 @@
 //! Referer) is not this console. A request with `Authorization: Bearer` is a machine's: its
 //! API token, not a cookie, says who it is (see [`bearer_gate`]).
 
+use crate::front::ConsoleOrigin;
+use app::auth::client::{Client, ConsoleCookie};
 use app::auth::journal;
 use app::auth::password::{self, Password};
-use app::auth::client::{Client, ConsoleCookie};
 use app::auth::session::{self, Lookup};
 use app::auth::throttle::{Attempt, Verdict};
 use app::auth::token::{self, Authenticated};
@@ -25,7 +26,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::{Form, Router};
-use crate::front::ConsoleOrigin;
 use serde::Deserialize;
 use std::time::Instant;
 use subtle::ConstantTimeEq;
@@ -37,7 +37,6 @@ pub fn routes<S>(state: AppState) -> Router<S> {
 fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
-
 
 /// The compiled wasm, JS and CSS, and the favicon.
 fn is_static(path: &str) -> bool {

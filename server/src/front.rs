@@ -65,9 +65,9 @@ impl Front {
             .iter()
             .map_while(|item| item.parse::<IpAddr>().ok().map(|a| a.to_canonical()))
             .collect();
-        let address =
-            forwarded.iter().rev().find(|a| !self.trusts(**a)).or(forwarded.first()).copied().unwrap_or(peer);
-        let proto_https = list_items(headers, "x-forwarded-proto").last().is_some_and(|p| p.eq_ignore_ascii_case("https"));
+        let address = forwarded.iter().rev().find(|a| !self.trusts(**a)).or(forwarded.first()).copied().unwrap_or(peer);
+        let proto_https =
+            list_items(headers, "x-forwarded-proto").last().is_some_and(|p| p.eq_ignore_ascii_case("https"));
         Client { address, https: proto_https || public_https }
     }
 

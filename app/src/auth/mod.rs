@@ -71,8 +71,10 @@ pub async fn whoami() -> Result<SignedIn, AppError> {
 pub async fn login_form() -> Result<String, AppError> {
     let nonce = session::random_token();
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        let https = use_context::<axum::http::request::Parts>().is_some_and(|p| client::Client::of(&p.extensions).https);
-        response.append_header(axum::http::header::SET_COOKIE, client::ConsoleCookie::LoginNonce.set(Some(&nonce), https));
+        let https =
+            use_context::<axum::http::request::Parts>().is_some_and(|p| client::Client::of(&p.extensions).https);
+        response
+            .append_header(axum::http::header::SET_COOKIE, client::ConsoleCookie::LoginNonce.set(Some(&nonce), https));
     }
     Ok(nonce)
 }

@@ -283,10 +283,10 @@ mod tests {
         assert_eq!(delays, [s(0), s(0), s(0), s(1), s(2)]);
         let Verdict::Locked(wait) = t.reserve(login("10.0.0.1", "ADMIN "), now) else { panic!("locked after five") };
         assert_eq!(wait, s(15 * 60));
-        assert_eq!(t.reserve(login("10.0.0.1", "admin"), now + s(15 * 60 + 1)), Verdict::Check {
-            wait: s(0),
-            delay_on_failure: s(0)
-        });
+        assert_eq!(
+            t.reserve(login("10.0.0.1", "admin"), now + s(15 * 60 + 1)),
+            Verdict::Check { wait: s(0), delay_on_failure: s(0) }
+        );
     }
 
     #[test]

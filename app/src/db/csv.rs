@@ -160,11 +160,7 @@ enum Written {
 
 /// Hands a chunk to the response, waiting at most `idle` for the client to take the earlier
 /// ones; `Err` tells why the export must stop.
-async fn send(
-    tx: &mpsc::Sender<Result<Bytes, std::io::Error>>,
-    chunk: Vec<u8>,
-    idle: Duration,
-) -> Result<(), Written> {
+async fn send(tx: &mpsc::Sender<Result<Bytes, std::io::Error>>, chunk: Vec<u8>, idle: Duration) -> Result<(), Written> {
     match tx.send_timeout(Ok(Bytes::from(chunk)), idle).await {
         Ok(()) => Ok(()),
         Err(mpsc::error::SendTimeoutError::Timeout(_)) => Err(Written::ClientIdle),

@@ -157,12 +157,8 @@ async fn only_the_public_host_name_is_served() {
     assert_eq!(foreign.status().as_u16(), 421);
     let expected = format!("answers at {} only", app.base);
     assert!(foreign.text().await.unwrap().contains(&expected));
-    let rebound = client
-        .get(format!("{}/login", app.base))
-        .header("x-forwarded-host", "evil.example")
-        .send()
-        .await
-        .unwrap();
+    let rebound =
+        client.get(format!("{}/login", app.base)).header("x-forwarded-host", "evil.example").send().await.unwrap();
     assert_eq!(rebound.status().as_u16(), 421, "the trusted proxy's forwarded host counts");
     let own = client.get(format!("{}/login", app.base)).send().await.unwrap();
     assert_eq!(own.status().as_u16(), 200);

@@ -41,7 +41,10 @@ async fn masked_numbers_cannot_be_filtered_searched_or_sorted_on() {
         for path in &selections {
             let (status, body) = get(&app, client, path).await;
             assert_eq!(status, 400, "{path}: {body}");
-            assert!(body.starts_with("Phone numbers are masked (CDR masking policy MASK), so this list cannot be"), "{body}");
+            assert!(
+                body.starts_with("Phone numbers are masked (CDR masking policy MASK), so this list cannot be"),
+                "{body}"
+            );
         }
         let (status, body) = get(&app, client, &searched).await;
         assert_eq!(status, 200);

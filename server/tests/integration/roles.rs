@@ -64,6 +64,47 @@ const fn ingest(path: &'static str, ndjson: &'static str) -> Call {
     Call { method: Method::POST, path, form: &[], ndjson: Some(ndjson), needs: Needs::Ingester }
 }
 
+/// What anyone may call under /api/v1: the API's description (shape, no data).
+const PUBLIC_API: &[(&str, &str)] = &[("GET", "/api/v1/openapi.json")];
+
+/// `/api/v1/cdr/1?x=y` → `/api/v1/<log>/{id}`: the shape of an API path, whatever its log.
+fn api_shape(path: &str) -> String {
+    let path = path.split('?').next().unwrap_or(path);
+    let Some(rest) = path.strip_prefix("/api/v1/") else { return path.to_owned() };
+    let mut parts = rest.split('/');
+    let first = parts.next().unwrap_or_default();
+    let log = match first.strip_suffix(".csv") {
+        Some(slug) if app::list::Category::from_slug(slug).is_some() => "<log>.csv".to_owned(),
+        _ if app::list::Category::from_slug(first).is_some() => "<log>".to_owned(),
+        _ => first.to_owned(),
+    };
+    let tail: Vec<&str> = parts.map(|p| if p.parse::<i64>().is_ok() { "{id}" } else { p }).collect();
+    std::iter::once(format!("/api/v1/{log}")).chain(tail.into_iter().map(str::to_owned)).collect::<Vec<_>>().join("/")
+}
+
+/// The API routes, as the running router serves them (the OpenAPI test checks the document
+/// against the router, both ways): each shape must be in [`CALLS`] or public.
+#[tokio::test]
+async fn the_table_knows_every_api_route() {
+    let app = TestApp::spawn_empty().await;
+    let doc: serde_json::Value =
+        reqwest::get(format!("{}/api/v1/openapi.json", app.base)).await.unwrap().json().await.unwrap();
+    let known: std::collections::BTreeSet<(String, String)> =
+        CALLS.iter().map(|c| (c.method.as_str().to_owned(), api_shape(c.path))).collect();
+    let mut untested = Vec::new();
+    for (path, operations) in doc["paths"].as_object().unwrap() {
+        for method in operations.as_object().unwrap().keys() {
+            let key = (method.to_uppercase(), api_shape(path));
+            let public = PUBLIC_API.contains(&(key.0.as_str(), path.as_str()));
+            if !public && !known.contains(&key) {
+                untested.push(key);
+            }
+        }
+    }
+    assert!(known.contains(&("GET".to_owned(), "/api/v1/<log>/{id}".to_owned())), "{known:?}");
+    assert!(untested.is_empty(), "API routes missing from the roles table: {untested:?}");
+}
+
 /// Every API route and server function of the console.
 const CALLS: &[Call] = &[
     get("/api/v1/cdr", Needs::Reader),
