@@ -16,9 +16,12 @@ use tokio::sync::{Semaphore, SemaphorePermit};
 static HASHING: LazyLock<Semaphore> =
     LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())));
 /// Logins waiting for their turn, at most [`MAX_WAITING`]; each waits at most [`MAX_WAIT`].
+/// A waiting login is a small future (the 19 MiB are taken only with the turn), so the
+/// queue can hold a burst of a few hundred: at some 50 checks a second on 2 cores, a burst of
+/// 200 is through in about 4 s (BENCHMARKS.md, "Reliability").
 static WAITING: AtomicUsize = AtomicUsize::new(0);
-const MAX_WAITING: usize = 64;
-const MAX_WAIT: Duration = Duration::from_secs(3);
+const MAX_WAITING: usize = 256;
+const MAX_WAIT: Duration = Duration::from_secs(5);
 
 /// The refusal of a hashing that could not get its turn.
 pub fn busy() -> AppError {
