@@ -29,6 +29,14 @@ if [[ ! -x "$ROOT/end2end/node_modules/.bin/wasm-opt" || ! -d "$ROOT/end2end/nod
   (cd "$ROOT/end2end" && npm ci --silent --no-audit --no-fund)
 fi
 
+# PostgreSQL: the tests run the server's suite on it too (scripts/postgres.sh starts a
+# throwaway cluster; the package's own cluster is not used).
+if ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
+  say "installing PostgreSQL (Debian package)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
+
 if [[ ${1:-} == --e2e && ! -x /usr/bin/chromium ]]; then
   say "installing Chromium (Debian package)"
   as_root apt-get update -qq

@@ -138,7 +138,8 @@ pub mod store {
         let mut tx = db.begin().await?;
         let processed = Query::update()
             .table(Alias::new("security_event"))
-            .value(Alias::new("processed"), true)
+            // Flags are 0/1 on every database.
+            .value(Alias::new("processed"), 1i64)
             .and_where(Expr::col(Alias::new("id")).gt(from))
             .and_where(Expr::col(Alias::new("id")).lte(through))
             .to_owned();

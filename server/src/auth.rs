@@ -336,7 +336,7 @@ async fn attempt(
         }
         Ok(Outcome::Busy) => {
             // Not checked, so not a failure: a burst cannot lock anyone out.
-            state.throttle.succeeded(reserved);
+            state.throttle.release(reserved);
             log_refusal(state, now, "Login refused: too many logins being checked at once", (username, ip)).await?;
             Ok(login_redirect(&[("error", "busy")], &form.next))
         }

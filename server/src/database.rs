@@ -1,22 +1,20 @@
-//! Opening the database: SQLite by default (one file, created and migrated on first start).
+//! Opening the database: SQLite by default (one file, created and migrated on first start),
+//! or PostgreSQL (15 or newer) for a `postgres://` URL, each with its own migrations.
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use app::db::{Backend, Db};
 use sqlx::any::AnyPoolOptions;
 use std::str::FromStr;
 
 /// The migrations of each dialect, embedded in the binary.
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// Connects to `url`, creating a SQLite file (and its folder) if missing, and migrates it.
 pub async fn open(url: &str) -> anyhow::Result<Db> {
     sqlx::any::install_default_drivers();
-    let backend =
-        Backend::from_url(url).with_context(|| format!("unsupported database URL '{url}': use sqlite://PATH"))?;
-    if backend == Backend::Postgres {
-        // The data layer builds its SQL for PostgreSQL too; its migrations are not written yet.
-        bail!("PostgreSQL is not supported yet: use a sqlite:// database URL");
-    }
+    let backend = Backend::from_url(url)
+        .with_context(|| format!("unsupported database URL '{url}': use sqlite://PATH or postgres://USER@HOST/DB"))?;
     let (pool, writer, exports) = match backend {
         Backend::Sqlite => {
             let options =
@@ -36,10 +34,19 @@ pub async fn open(url: &str) -> anyhow::Result<Db> {
             let exports = sqlite_pool(&url, app::db::csv::EXPORTS_AT_ONCE as u32, EXPORT_CACHE_MIB).await?;
             (sqlite_pool(&url, READERS, READER_CACHE_MIB).await?, writer, exports)
         }
-        Backend::Postgres => unreachable!("refused above"),
+        Backend::Postgres => {
+            // A server database takes writers at once: the writer is the readers' pool.
+            let pool = postgres_pool(url, POSTGRES_CONNECTIONS).await?;
+            let exports = postgres_pool(url, app::db::csv::EXPORTS_AT_ONCE as u32).await?;
+            (pool.clone(), pool, exports)
+        }
     };
     let db = Db { pool, writer, exports, backend };
-    SQLITE_MIGRATIONS.run(&db.writer).await.context("database migration failed")?;
+    let migrations = match backend {
+        Backend::Sqlite => &SQLITE_MIGRATIONS,
+        Backend::Postgres => &POSTGRES_MIGRATIONS,
+    };
+    migrations.run(&db.writer).await.context("database migration failed")?;
     Ok(db)
 }
 
@@ -52,6 +59,36 @@ const EXPORT_CACHE_MIB: i64 = 16;
 /// The one writing connection's page cache: the indexes being written stay in it, so ingest
 /// slows less as tables grow (BENCHMARKS.md).
 const WRITER_CACHE_MIB: i64 = 256;
+
+/// Connections to a PostgreSQL server (pages, API, writers); exports have their own.
+const POSTGRES_CONNECTIONS: u32 = 16;
+
+async fn postgres_pool(url: &str, connections: u32) -> anyhow::Result<sqlx::AnyPool> {
+    AnyPoolOptions::new()
+        .max_connections(connections)
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                // Times are computed from UTC milliseconds; the session zone only shows in the
+                // views' `now()`-based checks, which are zone-independent.
+                sqlx::query("SET TIME ZONE 'UTC'").execute(&mut *conn).await?;
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await
+        .with_context(|| format!("cannot connect to {}", redacted(url)))
+}
+
+/// A database URL without its password, for messages.
+fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
 
 async fn sqlite_pool(url: &str, connections: u32, cache_mib: i64) -> anyhow::Result<sqlx::AnyPool> {
     AnyPoolOptions::new()

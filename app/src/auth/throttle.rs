@@ -225,6 +225,21 @@ impl Throttle {
         Verdict::Check { wait, delay_on_failure }
     }
 
+    /// The attempt reserved by [`Throttle::reserve`] was not checked after all (the server
+    /// was too busy to hash its password): its count is taken back, and nothing else changes.
+    pub fn release(&self, attempt: Attempt<'_>) {
+        let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+        for (key, limits) in self.keys(attempt) {
+            if let Some(entry) = counts.failures.get_mut(&key) {
+                entry.count = entry.count.saturating_sub(1);
+                // A lock is set by the attempt that reaches the limit: this one, if now below.
+                if entry.count < limits.lock_after {
+                    entry.locked_until = None;
+                }
+            }
+        }
+    }
+
     /// The attempt reserved by [`Throttle::reserve`] succeeded: its count is taken back, the
     /// username's failures (the pair's and the slow limit's) are cleared, and the address is
     /// remembered as one the user logs in from. The address's own count only loses this
@@ -373,6 +388,20 @@ mod tests {
         for _ in 0..3 {
             assert_eq!(checked(t.reserve(login("10.0.0.1", "mrossi"), later)), Duration::ZERO);
         }
+    }
+
+    #[test]
+    fn an_unchecked_attempt_is_taken_back_and_clears_nothing() {
+        let t = throttle();
+        let now = Instant::now();
+        for _ in 0..4 {
+            t.reserve(login("10.0.0.1", "admin"), now);
+        }
+        t.reserve(login("10.0.0.1", "admin"), now);
+        t.release(login("10.0.0.1", "admin"));
+        // Four failures stand: the next is the fifth, and locks.
+        assert_eq!(checked(t.reserve(login("10.0.0.1", "admin"), now)), Duration::from_secs(2));
+        assert!(matches!(t.reserve(login("10.0.0.1", "admin"), now), Verdict::Locked(_)));
     }
 
     #[test]

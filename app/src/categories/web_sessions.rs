@@ -98,20 +98,24 @@ mod tests {
 
         let (text, values) = sql("q=50%25_off").unwrap();
         assert!(
-            text.contains(r#"WHERE "result" LIKE ? ESCAPE '\' OR "username" LIKE ? ESCAPE '\' OR "ip_address" LIKE ? ESCAPE '\' ORDER"#),
+            text.contains(
+                r#"WHERE LOWER("result") LIKE LOWER(?) ESCAPE ('\') OR LOWER("username") LIKE LOWER(?) ESCAPE ('\') OR LOWER("ip_address") LIKE LOWER(?) ESCAPE ('\') ORDER"#
+            ),
             "{text}"
         );
         // With other filters, the alternatives are bracketed together.
         let (text, _) = sql("result=LOGOUT&q=x").unwrap();
         assert!(
-            text.contains(r#"WHERE "result" = ? AND ("result" LIKE ? ESCAPE '\' OR "username" LIKE ? ESCAPE '\' OR "ip_address" LIKE ? ESCAPE '\') ORDER"#),
+            text.contains(
+                r#"WHERE "result" = ? AND (LOWER("result") LIKE LOWER(?) ESCAPE ('\') OR LOWER("username") LIKE LOWER(?) ESCAPE ('\') OR LOWER("ip_address") LIKE LOWER(?) ESCAPE ('\')) ORDER"#
+            ),
             "{text}"
         );
         assert!(values.contains(r#"%50\\%\\_off%"#), "{values}");
 
         let (text, _) = sql("result=LOGOUT&username=admin&ip=10.&q=x&from=2020-01-01").unwrap();
         assert!(
-            text.contains(r#"WHERE "occurred_at" >= ? AND "result" = ? AND ("username" >= ? AND "username" < ?) AND ("ip_address" >= ? AND "ip_address" < ?) AND ("result" LIKE ? ESCAPE '\' OR "username" LIKE ? ESCAPE '\' OR "ip_address" LIKE ? ESCAPE '\') ORDER"#),
+            text.contains(r#"WHERE "occurred_at" >= ? AND "result" = ? AND ("username" >= ? AND "username" < ?) AND ("ip_address" >= ? AND "ip_address" < ?) AND (LOWER("result") LIKE LOWER(?) ESCAPE ('\') OR LOWER("username") LIKE LOWER(?) ESCAPE ('\') OR LOWER("ip_address") LIKE LOWER(?) ESCAPE ('\')) ORDER"#),
             "{text}"
         );
     }

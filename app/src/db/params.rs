@@ -45,6 +45,10 @@ impl QueryParams {
             Some(v) if v.chars().count() > MAX_TEXT => {
                 Err(AppError::BadRequest(format!("{label} is longer than {MAX_TEXT} characters.")))
             }
+            // No database keeps a NUL in text (PostgreSQL refuses it), and no log holds one.
+            Some(v) if v.contains('\0') => {
+                Err(AppError::BadRequest(format!("{label} may not contain a NUL character.")))
+            }
             other => Ok(other),
         }
     }

@@ -8,7 +8,7 @@
 
 use super::params::{Direction, ListParams, TextPrefix};
 use crate::list::{CategorySpec, Column, Record};
-use sea_query::{Alias, Condition, Expr, LikeExpr, Order, Query, SelectStatement, SimpleExpr};
+use sea_query::{Alias, BinOper, Condition, Expr, Func, NullOrdering, Order, Query, SelectStatement, SimpleExpr};
 
 /// Equality with a code or other exact value.
 pub fn equals(column: Column, value: impl Into<sea_query::Value>) -> SimpleExpr {
@@ -22,8 +22,8 @@ pub fn starts_with(column: Column, prefix: &TextPrefix) -> SimpleExpr {
     Expr::col(column).gte(prefix.0.clone()).and(Expr::col(column).lt(upper))
 }
 
-/// `%text%` with LIKE's wildcards in the text escaped.
-fn contains_pattern(text: &str) -> LikeExpr {
+/// `%text%` with LIKE's wildcards in the text escaped (by `\\`).
+fn contains_pattern(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len() + 2);
     escaped.push('%');
     for ch in text.chars() {
@@ -33,7 +33,16 @@ fn contains_pattern(text: &str) -> LikeExpr {
         escaped.push(ch);
     }
     escaped.push('%');
-    LikeExpr::new(escaped).escape('\\')
+    escaped
+}
+
+/// `column` contains `text`, whatever the case, the same on every database: both sides
+/// folded by the database's own `LOWER` (SQLite's LIKE ignores ASCII case, PostgreSQL's
+/// does not), wildcards in the text escaped.
+fn contains(column: Column, text: &str) -> SimpleExpr {
+    let pattern =
+        Expr::expr(Func::lower(Expr::val(contains_pattern(text)))).binary(BinOper::Escape, Expr::cust("'\\'"));
+    Expr::expr(Func::lower(Expr::col(column))).binary(BinOper::Like, pattern)
 }
 
 /// The filtered, ordered query of one list.
@@ -71,7 +80,7 @@ impl ListQuery {
             let any = R::COLUMNS
                 .iter()
                 .filter(|c| c.searched && !(numbers_hidden && c.masked))
-                .fold(Condition::any(), |any, c| any.add(Expr::col(*c).like(contains_pattern(&text.0))));
+                .fold(Condition::any(), |any, c| any.add(contains(*c, &text.0)));
             condition = condition.add(any);
         }
         let dir = match params.sort.direction {
@@ -104,9 +113,16 @@ impl ListQuery {
         s
     }
 
+    /// Orders by each column; a nullable one with its NULLs where SQLite puts them (first
+    /// going up, last going down), which PostgreSQL does the other way round unless told.
     fn ordered(&self, mut s: SelectStatement) -> SelectStatement {
         for (column, dir) in &self.order {
-            s.order_by(*column, dir.clone());
+            if column.nullable {
+                let nulls = if matches!(dir, Order::Asc) { NullOrdering::First } else { NullOrdering::Last };
+                s.order_by_with_nulls(*column, dir.clone(), nulls);
+            } else {
+                s.order_by(*column, dir.clone());
+            }
         }
         s
     }

@@ -162,7 +162,7 @@ async fn messages_queued_for_over_72_hours_expire() {
         let app = &app;
         async move {
             use sqlx::Row;
-            let row = sqlx::query("SELECT status FROM secure_message WHERE uuid = ?")
+            let row = sqlx::query(&crate::common::sql("SELECT status FROM secure_message WHERE uuid = ?"))
                 .bind(uuid)
                 .fetch_one(&app.db.pool)
                 .await

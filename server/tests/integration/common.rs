@@ -1,4 +1,7 @@
-//! Starts the real application on a free port against a fresh SQLite database with demo data.
+//! Starts the real application on a free port against a fresh database with demo data: a
+//! SQLite file in a temporary folder, or, when `PSLOG_TEST_POSTGRES_URL` names a PostgreSQL
+//! server (`postgres://USER@HOST:PORT/DB`, a user that may create databases), a new database
+//! of its own there. `scripts/test.sh` runs the suite both ways.
 
 use app::auth::password::Password;
 use app::auth::users;
@@ -17,12 +20,55 @@ pub fn anchor_ms() -> i64 {
     })
 }
 
+/// The PostgreSQL server the tests run on, if any.
+pub fn postgres_server() -> Option<String> {
+    std::env::var("PSLOG_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())
+}
+
+/// `sql` with its `?` placeholders as the test database wants them (`$1`, `$2`, ... on
+/// PostgreSQL). Test SQL only: the application's own SQL is built by sea-query.
+pub fn sql(text: &str) -> std::borrow::Cow<'_, str> {
+    if postgres_server().is_none() {
+        return text.into();
+    }
+    let mut n = 0;
+    text.chars()
+        .map(|c| match c {
+            '?' => {
+                n += 1;
+                format!("${n}")
+            }
+            c => c.to_string(),
+        })
+        .collect::<String>()
+        .into()
+}
+
+/// The URL of a new, empty database named after `name`: a file in `dir`, or a database
+/// created for it on the test PostgreSQL server.
+pub async fn fresh_database(dir: &std::path::Path, name: &str) -> String {
+    let Some(server) = postgres_server() else {
+        return format!("sqlite://{}/{name}.db", dir.display());
+    };
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let database = format!("pslog_test_{}_{n}_{name}", std::process::id()).to_lowercase().replace('-', "_");
+    sqlx::any::install_default_drivers();
+    let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&server).await.expect("the test PostgreSQL");
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {database}")).execute(&mut admin).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {database}")).execute(&mut admin).await.unwrap();
+    let mut url = url::Url::parse(&server).expect("PSLOG_TEST_POSTGRES_URL is a URL");
+    url.set_path(&database);
+    url.to_string()
+}
+
 pub struct TestApp {
     pub base: String,
     pub db: Db,
     /// Signed in as the admin `admin`.
     pub client: reqwest::Client,
-    dir: tempfile::TempDir,
+    url: String,
+    _dir: tempfile::TempDir,
 }
 
 /// The console users every test app has, one per role, and their password.
@@ -76,7 +122,7 @@ impl TestApp {
     /// starts the app on it as `pslog serve` does, and signs the admin in.
     async fn start(demo: Option<DemoConfig>, config: Config) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}/pslog.db", dir.path().display());
+        let url = fresh_database(dir.path(), "pslog").await;
         let db = server::database::open(&url).await.expect("open database");
         for (name, role) in USERS {
             let password = Password::new(PASSWORD.into()).unwrap();
@@ -88,7 +134,7 @@ impl TestApp {
         let server = Application::build(db.clone(), config).await.expect("start the app");
         let base = format!("http://{}", server.addr());
         let client = browser(&base);
-        let app = TestApp { base, db, client, dir };
+        let app = TestApp { base, db, client, url, _dir: dir };
         assert_eq!(app.login(&app.client, "admin", PASSWORD).await, "/", "admin logs in");
         app
     }
@@ -129,13 +175,14 @@ impl TestApp {
 
     /// One number from SQL.
     pub async fn execute(&self, sql: &str) {
-        sqlx::query(sql).execute(&self.db.pool).await.expect(sql);
+        sqlx::query(&self::sql(sql)).execute(&self.db.pool).await.expect(sql);
     }
 
     /// One number from SQL with bound text parameters.
     pub async fn scalar_bound(&self, sql: &str, params: &[&str]) -> i64 {
         use sqlx::Row;
-        let mut query = sqlx::query(sql);
+        let text = self::sql(sql);
+        let mut query = sqlx::query(&text);
         for p in params {
             query = query.bind(p.to_string());
         }
@@ -144,17 +191,17 @@ impl TestApp {
 
     /// The database's URL, for a `pslog` command run beside the app.
     pub fn database_url(&self) -> String {
-        format!("sqlite://{}/pslog.db", self.dir.path().display())
+        self.url.clone()
     }
 
     /// One text from SQL.
     pub async fn text(&self, sql: &str) -> String {
         use sqlx::Row;
-        sqlx::query(sql).fetch_one(&self.db.pool).await.expect(sql).try_get(0).expect(sql)
+        sqlx::query(&self::sql(sql)).fetch_one(&self.db.pool).await.expect(sql).try_get(0).expect(sql)
     }
 
     pub async fn scalar(&self, sql: &str) -> i64 {
         use sqlx::Row;
-        sqlx::query(sql).fetch_one(&self.db.pool).await.expect(sql).try_get(0).expect(sql)
+        sqlx::query(&self::sql(sql)).fetch_one(&self.db.pool).await.expect(sql).try_get(0).expect(sql)
     }
 }

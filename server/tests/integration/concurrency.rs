@@ -15,7 +15,7 @@ async fn count(db: &Db) -> i64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn writers_that_read_first_all_commit() {
     let dir = tempfile::tempdir().unwrap();
-    let db = server::database::open(&format!("sqlite://{}/pslog.db", dir.path().display())).await.unwrap();
+    let db = server::database::open(&crate::common::fresh_database(dir.path(), "pslog").await).await.unwrap();
     let before = count(&db).await;
     let (writers, each) = (8, 25);
     let tasks: Vec<_> = (0..writers)
@@ -48,7 +48,7 @@ async fn writers_that_read_first_all_commit() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn reconciliation_runs_beside_other_writers() {
     let dir = tempfile::tempdir().unwrap();
-    let db = server::database::open(&format!("sqlite://{}/pslog.db", dir.path().display())).await.unwrap();
+    let db = server::database::open(&crate::common::fresh_database(dir.path(), "pslog").await).await.unwrap();
     let anchor = chrono::Utc::now().timestamp_millis();
     server::demo::fill(&db, &server::demo::DemoConfig { rows: 600, seed: 3, anchor_ms: anchor }).await.unwrap();
     let writer = {

@@ -96,7 +96,8 @@ fn pslog(db: &str) -> Command {
 #[test]
 fn the_command_line_adds_users_and_the_demo_prints_its_admin() {
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}/cli.db", dir.path().display());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let db = runtime.block_on(crate::common::fresh_database(dir.path(), "cli"));
     let out =
         pslog(&db).args(["user", "add", "first", "--role", "admin"]).env("PSLOG_PASSWORD", PASSWORD).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -121,7 +122,7 @@ fn the_command_line_adds_users_and_the_demo_prints_its_admin() {
     assert!(String::from_utf8_lossy(&taken.stderr).contains("already a console user named 'first'"));
 
     // serve --demo on a database without users prints the demo admin's login.
-    let empty = format!("sqlite://{}/demo.db", dir.path().display());
+    let empty = runtime.block_on(crate::common::fresh_database(dir.path(), "demo"));
     let mut serve = pslog(&empty).args(["serve", "--demo", "--addr", "127.0.0.1:0"]).spawn().unwrap();
     let stdout = std::io::BufReader::new(serve.stdout.take().unwrap());
     let mut printed = Vec::new();
@@ -186,7 +187,7 @@ async fn two_admins_cannot_remove_each_other_at_once() {
     };
     let (a, b) = tokio::join!(disable(&app.client, &admin_csrf, "boss"), disable(&second, &boss_csrf, "admin"));
     let (a, b) = (a.unwrap().status().as_u16(), b.unwrap().status().as_u16());
-    let enabled = app.scalar("SELECT COUNT(*) FROM console_user WHERE role = 'admin' AND NOT disabled").await;
+    let enabled = app.scalar("SELECT COUNT(*) FROM console_user WHERE role = 'admin' AND disabled = 0").await;
     assert_eq!(enabled, 1, "admin got {a}, boss got {b}");
     assert_eq!([a, b].iter().filter(|s| **s == 200).count(), 1, "one of them got through: {a} {b}");
 }

@@ -279,7 +279,7 @@ async fn serve(db: &str) -> (std::process::Child, String) {
 async fn a_kill_9_loses_no_acknowledged_batch_and_leaves_no_half_batch() {
     const ROWS: usize = 400;
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}/kill.db", dir.path().display());
+    let db = crate::common::fresh_database(dir.path(), "kill").await;
     let made = pslog(&db).args(["token", "add", "feeder", "--scope", "ingest"]).output().unwrap();
     assert!(made.status.success());
     let token = String::from_utf8(made.stdout).unwrap().trim().to_owned();

@@ -22,4 +22,5 @@ mod pinned_outputs;
 mod reconcile;
 mod roles;
 mod settings;
+mod storage;
 mod web_sessions;

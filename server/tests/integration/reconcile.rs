@@ -28,7 +28,7 @@ async fn event(app: &TestApp, id: i64, at: i64, event: &str, addr: &str, account
 
 async fn bound(app: &TestApp, id: i64) -> (Option<i64>, String, i64) {
     use sqlx::Row;
-    let row = sqlx::query("SELECT account_id, peername, reconciled FROM sip_session WHERE id = ?")
+    let row = sqlx::query(&crate::common::sql("SELECT account_id, peername, reconciled FROM sip_session WHERE id = ?"))
         .bind(id)
         .fetch_one(&app.db.pool)
         .await
