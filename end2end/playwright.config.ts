@@ -5,10 +5,11 @@ import { join } from "node:path";
 import { ADMIN_STATE, USERS } from "./tests/users";
 
 // A release server on its own temporary database, filled with demo data that ends at the
-// current minute (so that some accounts are registered now).
+// current minute (so that some accounts are registered now): a SQLite file, or the empty
+// database PSLOG_E2E_DATABASE names (scripts/test.sh runs the suite on PostgreSQL that way).
 const port = Number(process.env.PSLOG_E2E_PORT ?? 3998);
 const dir = mkdtempSync(join(tmpdir(), "pslog-e2e-"));
-const database = `sqlite://${dir}/pslog.db`;
+const database = process.env.PSLOG_E2E_DATABASE || `sqlite://${dir}/pslog.db`;
 const bin = "../target/release/pslog";
 const addUser = (name: string, role: string, password: string) =>
   `PSLOG_PASSWORD=${password} ${bin} --database ${database} user add ${name} --role ${role}`;
