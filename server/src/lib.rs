@@ -4,6 +4,7 @@
 pub mod api;
 pub mod application;
 pub mod auth;
+pub mod copy;
 pub mod database;
 pub mod demo;
 pub mod forward;

@@ -48,6 +48,49 @@ impl Backend {
         }
     }
 
+    /// The tables of the database, but the migrations' own: what `pslog copy` must know.
+    pub fn tables_sql(self) -> &'static str {
+        match self {
+            Backend::Sqlite => {
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+                 AND name <> '_sqlx_migrations' ORDER BY name"
+            }
+            Backend::Postgres => {
+                "SELECT tablename::TEXT FROM pg_tables WHERE schemaname = current_schema() \
+                 AND tablename <> '_sqlx_migrations' ORDER BY tablename"
+            }
+        }
+    }
+
+    /// The last id `table` handed out (0 if none), deleted rows included: where its ids go on
+    /// from. `table` is one of the schema's own names, never input.
+    pub fn last_id_sql(self, table: &'static str) -> String {
+        match self {
+            Backend::Sqlite => format!("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = '{table}'), 0)"),
+            Backend::Postgres => {
+                format!("SELECT COALESCE(pg_sequence_last_value(pg_get_serial_sequence('{table}', 'id')), 0)")
+            }
+        }
+    }
+
+    /// Makes `table` go on from the last id bound as the one parameter (never back).
+    pub fn set_last_id_sql(self, table: &'static str) -> Vec<String> {
+        match self {
+            Backend::Sqlite => vec![
+                format!("UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = '{table}'"),
+                format!(
+                    "INSERT INTO sqlite_sequence (name, seq) SELECT '{table}', ? \
+                     WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = '{table}')"
+                ),
+            ],
+            Backend::Postgres => vec![format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST($1::BIGINT, \
+                 COALESCE(pg_sequence_last_value(pg_get_serial_sequence('{table}', 'id')), 0), 1), \
+                 GREATEST($1::BIGINT, COALESCE(pg_sequence_last_value(pg_get_serial_sequence('{table}', 'id')), 0)) > 0)"
+            )],
+        }
+    }
+
     /// Renders a statement as SQL with placeholders and its bound values.
     pub fn build<S: SqlxBinder>(self, statement: &S) -> (String, SqlxValues) {
         match self {

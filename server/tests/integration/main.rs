@@ -10,6 +10,7 @@ mod categories;
 mod concurrency;
 mod console_security;
 mod console_users;
+mod copy;
 mod demo_data;
 mod forwarding;
 mod fuzz;
