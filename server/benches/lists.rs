@@ -1,7 +1,9 @@
 //! List and export speed on a large database: `cargo bench -p server --bench lists`.
 //! BENCH_ROWS (default 1,000,000) rows per category are generated into a temporary SQLite
 //! database, the real server is started on a free port, and each request is timed over
-//! HTTP (best and median of several runs). Results are recorded in BENCHMARKS.md.
+//! HTTP (best and median of several runs). BENCH_DATABASE_URL (an empty database, e.g.
+//! postgres://pslog@127.0.0.1:5432/bench) runs it on that database instead. Results are
+//! recorded in BENCHMARKS.md.
 
 use app::codes::Role;
 use server::application::{Application, Config};
@@ -29,7 +31,10 @@ async fn time(client: &reqwest::Client, url: &str) -> (Duration, usize) {
 async fn main() {
     let rows: u64 = std::env::var("BENCH_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
     let dir = tempfile::tempdir().unwrap();
-    let db = server::database::open(&format!("sqlite://{}/bench.db", dir.path().display())).await.unwrap();
+    let url =
+        std::env::var("BENCH_DATABASE_URL").unwrap_or_else(|_| format!("sqlite://{}/bench.db", dir.path().display()));
+    let db = server::database::open(&url).await.unwrap();
+    println!("database: {:?}", db.backend);
     let started = Instant::now();
     let now = chrono::Utc::now().timestamp_millis();
     let summary = fill(&db, &DemoConfig { rows, seed: 1, anchor_ms: now - now % 3_600_000 }).await.unwrap();

@@ -105,6 +105,12 @@ pub async fn door(front: axum::extract::State<Arc<Front>>, mut request: Request<
         .map(|c| c.0)
         .unwrap_or_else(|| SocketAddr::from(([0, 0, 0, 0], 0)));
     let client = front.client(remote, request.headers());
+    // HTTP/2 sends the host as the request's authority, not as a Host header.
+    if !request.headers().contains_key(header::HOST) {
+        if let Some(authority) = request.uri().authority().and_then(|a| HeaderValue::from_str(a.as_str()).ok()) {
+            request.headers_mut().insert(header::HOST, authority);
+        }
+    }
     let origin = match front.origin(remote, request.headers(), &client) {
         Ok(origin) => origin,
         Err(e) => return e.into_response(),
