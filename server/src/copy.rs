@@ -155,6 +155,9 @@ pub async fn copy(from: &Db, to: &Db, resume: bool, batch_rows: u64) -> anyhow::
         let copied = copy_table(from, to, table, batch_rows).await?;
         eprintln!("  {:<20} {copied:>9} rows copied", table.name);
     }
+    if let Some(sql) = to.backend.after_bulk_load() {
+        sqlx::query(sql).execute(&to.writer).await?;
+    }
     verify(from, to).await
 }
 

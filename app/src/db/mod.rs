@@ -48,6 +48,17 @@ impl Backend {
         }
     }
 
+    /// What to run after a bulk load (the demo, a copy), outside any transaction: on
+    /// PostgreSQL, fresh statistics (without them the planner guesses, and the Registered
+    /// Accounts view took seconds instead of milliseconds until autovacuum came by) and the
+    /// visibility map that index-only scans need. SQLite's plans do not depend on statistics.
+    pub fn after_bulk_load(self) -> Option<&'static str> {
+        match self {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some("VACUUM (ANALYZE)"),
+        }
+    }
+
     /// The tables of the database, but the migrations' own: what `pslog copy` must know.
     pub fn tables_sql(self) -> &'static str {
         match self {

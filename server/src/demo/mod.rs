@@ -107,6 +107,10 @@ pub async fn fill(db: &Db, config: &DemoConfig) -> anyhow::Result<DemoSummary> {
     lap(&mut summary, "SIP sessions");
     summary.tables.extend(messages::generate(&mut gen).await?);
     lap(&mut summary, "messages");
+    if let Some(sql) = db.backend.after_bulk_load() {
+        sqlx::query(sql).execute(&db.writer).await?;
+        lap(&mut summary, "statistics");
+    }
     Ok(summary)
 }
 
