@@ -9,7 +9,7 @@ use app::codes::Role;
 use server::application::{Application, Config};
 use server::demo::{fill, DemoConfig};
 mod common;
-use common::peak_rss_mib;
+use common::{peak_rss_mib, signed_in};
 use std::time::{Duration, Instant};
 
 const RUNS: usize = 7;
@@ -46,13 +46,9 @@ async fn main() {
         app::auth::users::add(&db, app::auth::users::Actor::CommandLine, "bench", Role::Admin, password, None, now)
             .await
             .unwrap();
-    let token = app::auth::session::create(&db, admin, "127.0.0.1", now).await.unwrap();
-    let mut headers = reqwest::header::HeaderMap::new();
-    let cookie = format!("{}={}", app::auth::SESSION_COOKIE, token.as_str());
-    headers.insert(reqwest::header::COOKIE, cookie.parse().unwrap());
+    let client = signed_in(&db, admin).await;
     let addr = Application::build(db, Config::quiet()).await.unwrap().addr();
     let base = format!("http://{addr}");
-    let client = reqwest::Client::builder().default_headers(headers).build().unwrap();
     let deep = rows / 25 / 2;
     let cases = [
         ("Web Sessions, first page (HTML)", "/logs/web-sessions".to_owned()),

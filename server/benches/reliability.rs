@@ -14,7 +14,7 @@ use app::codes::Role;
 use server::application::{Application, Config};
 use server::demo::{fill, DemoConfig};
 mod common;
-use common::peak_rss_mib;
+use common::{peak_rss_mib, signed_in};
 use std::time::{Duration, Instant};
 
 const PASSWORD: &str = "bench-Secret-1";
@@ -36,15 +36,6 @@ fn summary(name: &str, mut times: Vec<Duration>) {
         percentile(&times, 0.99),
         times.last().map_or(f64::NAN, |t| t.as_secs_f64() * 1000.0)
     );
-}
-
-/// A client with `user`'s session cookie, as a browser holds it after logging in.
-async fn session_client(db: &app::db::Db, user: i64) -> reqwest::Client {
-    let token = app::auth::session::create(db, user, "127.0.0.1", chrono::Utc::now().timestamp_millis()).await.unwrap();
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers
-        .insert(reqwest::header::COOKIE, format!("{}={}", app::auth::SESSION_COOKIE, token.as_str()).parse().unwrap());
-    reqwest::Client::builder().default_headers(headers).build().unwrap()
 }
 
 async fn add_user(db: &app::db::Db, name: &str, role: Role) -> i64 {
@@ -123,7 +114,7 @@ async fn main() {
     // 1. The login storm.
     let page = format!("{base}/logs/web-sessions");
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let prober = tokio::spawn(keep_loading(session_client(&db, admin).await, page.clone(), stopped));
+    let prober = tokio::spawn(keep_loading(signed_in(&db, admin).await, page.clone(), stopped));
     tokio::time::sleep(Duration::from_millis(300)).await;
     let started = Instant::now();
     let attempts: Vec<_> = (0..200)
@@ -156,7 +147,7 @@ async fn main() {
     // 2. Slow exports against 50 browsers.
     let mut downloads = Vec::new();
     for (i, user) in exporters.iter().chain(exporters.iter()).enumerate() {
-        let client = session_client(&db, *user).await;
+        let client = signed_in(&db, *user).await;
         let url = format!("{base}/api/v1/{}.csv", ["cdr", "sip-sessions", "web-sessions", "security"][i % 4]);
         downloads.push(tokio::spawn(async move {
             let mut response = client.get(url).send().await.unwrap();
@@ -177,7 +168,7 @@ async fn main() {
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut browsers = Vec::new();
     for i in 0..50 {
-        let client = session_client(&db, admin).await;
+        let client = signed_in(&db, admin).await;
         browsers.push(tokio::spawn(keep_loading(client, format!("{base}{}", lists[i % lists.len()]), stopped.clone())));
     }
     tokio::time::sleep(Duration::from_secs(15)).await;

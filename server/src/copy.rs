@@ -16,7 +16,6 @@ use sea_query::{Alias, Asterisk, Expr, Order, Query, SimpleExpr, Value};
 use sha2::{Digest, Sha256};
 use sqlx::any::{AnyRow, AnyTypeInfoKind};
 use sqlx::{Column, Executor, Row, TypeInfo};
-use std::io::IsTerminal;
 
 /// How a table is read, written and resumed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,19 +115,6 @@ fn order_columns(table: &Table) -> Vec<&'static str> {
     }
 }
 
-/// A progress bar on a terminal; elsewhere a line per table.
-fn progress(len: u64, table: &str) -> indicatif::ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(len);
-    let style = indicatif::ProgressStyle::with_template("{msg:>20} [{bar:40}] {pos}/{len} rows ({eta})")
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
-    bar.set_style(style.progress_chars("=> "));
-    bar.set_message(table.to_owned());
-    bar
-}
-
 /// Copies `from` into `to` (see the module); `resume` goes on with a copy into a destination
 /// that already holds rows.
 pub async fn copy(from: &Db, to: &Db, resume: bool, batch_rows: u64) -> anyhow::Result<()> {
@@ -165,7 +151,7 @@ async fn copy_table(from: &Db, to: &Db, table: &Table, batch_rows: u64) -> anyho
     let columns = columns(from, table.name).await?;
     let names: Vec<Alias> = columns.iter().map(|(n, _)| Alias::new(n)).collect();
     let total = count(from, table.name).await?.max(0) as u64;
-    let bar = progress(total, table.name);
+    let bar = crate::progress::bar(total, table.name, crate::progress::Counts::Rows);
     let mut copied = 0;
     match table.shape {
         Shape::Keyed { sequence } => {

@@ -66,14 +66,6 @@ const POSTGRES_CONNECTIONS: u32 = 16;
 async fn postgres_pool(url: &str, connections: u32) -> anyhow::Result<sqlx::AnyPool> {
     AnyPoolOptions::new()
         .max_connections(connections)
-        .after_connect(|conn, _| {
-            Box::pin(async move {
-                // Times are computed from UTC milliseconds; the session zone only shows in the
-                // views' `now()`-based checks, which are zone-independent.
-                sqlx::query("SET TIME ZONE 'UTC'").execute(&mut *conn).await?;
-                Ok(())
-            })
-        })
         .connect(url)
         .await
         .with_context(|| format!("cannot connect to {}", redacted(url)))

@@ -158,25 +158,10 @@ fn read_all(
     Ok(())
 }
 
-/// A progress bar on standard error when it is a terminal (hidden otherwise).
-fn progress_bar(len: u64, what: &'static str) -> indicatif::ProgressBar {
-    use std::io::IsTerminal;
-    if !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(len);
-    let style = indicatif::ProgressStyle::with_template("{msg:>10} [{bar:40}] {bytes}/{total_bytes} ({eta})")
-        .expect("a valid template")
-        .progress_chars("=> ");
-    bar.set_style(style);
-    bar.set_message(what);
-    bar
-}
-
 /// Checks the whole file: its number of records, or every bad line (up to 100).
 pub fn check(path: &Path, zone: Tz) -> anyhow::Result<Result<u64, Vec<LineError>>> {
     let len = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?.len();
-    let progress = progress_bar(len, "checking");
+    let progress = crate::progress::bar(len, "checking", crate::progress::Counts::Bytes);
     let (mut rows, mut errors) = (0u64, Vec::new());
     read_all(path, zone, &progress, |line, parsed| {
         match parsed {
@@ -211,7 +196,7 @@ pub async fn asterisk_cdr(db: &Db, path: &Path, zone: Tz) -> anyhow::Result<usiz
         let path = path.to_owned();
         let len = std::fs::metadata(&path)?.len();
         tokio::task::spawn_blocking(move || {
-            let progress = progress_bar(len, "importing");
+            let progress = crate::progress::bar(len, "importing", crate::progress::Counts::Bytes);
             let mut chunk = Vec::with_capacity(CHUNK);
             read_all(&path, zone, &progress, |line, parsed| {
                 chunk.push(parsed.map_err(|m| anyhow::anyhow!("line {line} changed while importing: {m}"))?);

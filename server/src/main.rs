@@ -360,10 +360,9 @@ async fn main() -> anyhow::Result<()> {
                 front: server::front::Front { trusted_proxies: trusted_proxy, public_url: public_url.clone() },
                 max_connections: usize::try_from(max_connections)?,
             };
-            let public_url_shown = public_url;
             let app = Application::build(db, config).await?;
             println!("pslog is serving on http://{}/", app.addr());
-            if let Some(public) = &public_url_shown {
+            if let Some(public) = &public_url {
                 println!("browsers reach it at {public}");
             }
             app.run_until_stopped().await;

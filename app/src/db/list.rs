@@ -193,7 +193,7 @@ fn refuse_masked_selection(spec: &CategorySpec, params: &ListParams, filter: &Li
     if let Some((f, _)) = filter.0.iter().find(|(f, _)| f.columns.iter().any(|c| c.masked)) {
         return Err(AppError::BadRequest(format!("{WHY}, so this list cannot be filtered by {}.", f.label)));
     }
-    let sorted = params.sort.key.and_then(|key| spec.columns.iter().find(|c| c.sort_key == Some(key)));
+    let sorted = params.sort.key.and_then(|key| spec.sorted_by(key));
     if let Some(column) = sorted.filter(|c| c.column.masked) {
         return Err(AppError::BadRequest(format!("{WHY}, so this list cannot be sorted by {}.", column.label)));
     }

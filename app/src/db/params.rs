@@ -134,10 +134,8 @@ impl ListParams {
         let key = match q.take(param::SORT) {
             None => None,
             Some(v) => Some(
-                spec.columns
-                    .iter()
-                    .filter_map(|c| c.sort_key)
-                    .find(|k| *k == v)
+                spec.sorted_by(&v)
+                    .and_then(|c| c.sort_key)
                     .ok_or_else(|| AppError::BadRequest(format!("This list cannot be sorted by '{v}'.")))?,
             ),
         };

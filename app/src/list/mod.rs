@@ -54,9 +54,14 @@ impl CategorySpec {
         self.columns.iter().find(|c| c.column == self.time).and_then(|c| c.sort_key)
     }
 
+    /// The list column a sort key belongs to.
+    pub fn sorted_by(&self, key: &str) -> Option<&ColumnSpec> {
+        self.columns.iter().find(|c| c.sort_key == Some(key))
+    }
+
     /// The stored column a sort key orders by.
     pub fn sort_column(&self, key: &str) -> Option<Column> {
-        self.columns.iter().find(|c| c.sort_key == Some(key)).map(|c| c.column)
+        self.sorted_by(key).map(|c| c.column)
     }
 
     /// The filter form's controls: the columns' own filters, selects (codes, yes/no) before
