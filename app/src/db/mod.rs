@@ -102,6 +102,19 @@ impl Backend {
         }
     }
 
+    /// What a write transaction runs right after it begins, to hold the database's write lock
+    /// as SQLite's `BEGIN IMMEDIATE` does: on PostgreSQL a transaction-scoped advisory lock
+    /// that every write transaction takes. The code reads, then writes in one transaction
+    /// (the last-admin check, reconciliation, the forwarding cursor) and counts on nothing
+    /// changing in between; PostgreSQL's READ COMMITTED alone lets two such transactions
+    /// both read the old state (two admins disabling each other both got through).
+    fn write_lock(self) -> Option<&'static str> {
+        match self {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some("SELECT pg_advisory_xact_lock(7415)"),
+        }
+    }
+
     /// Renders a statement as SQL with placeholders and its bound values.
     pub fn build<S: SqlxBinder>(self, statement: &S) -> (String, SqlxValues) {
         match self {
@@ -142,7 +155,11 @@ impl Db {
     /// Starts a write transaction: statements run through it are written together or not at
     /// all. It holds the database's write lock from the start (see [`Backend`]).
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        Ok(Tx { inner: self.writer.begin_with(self.backend.begin_statement()).await?, backend: self.backend })
+        let mut inner = self.writer.begin_with(self.backend.begin_statement()).await?;
+        if let Some(lock) = self.backend.write_lock() {
+            sqlx::query(lock).execute(&mut *inner).await?;
+        }
+        Ok(Tx { inner, backend: self.backend })
     }
 
     pub async fn fetch_optional<S: SqlxBinder>(&self, statement: &S) -> Result<Option<AnyRow>, sqlx::Error> {
