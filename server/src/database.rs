@@ -35,7 +35,8 @@ pub async fn open(url: &str) -> anyhow::Result<Db> {
             (sqlite_pool(&url, READERS, READER_CACHE_MIB).await?, writer, exports)
         }
         Backend::Postgres => {
-            // A server database takes writers at once: the writer is the readers' pool.
+            // No connection of its own for writes: write transactions serialise on an advisory
+            // lock instead (`Backend::write_lock`).
             let pool = postgres_pool(url, POSTGRES_CONNECTIONS).await?;
             let exports = postgres_pool(url, app::db::csv::EXPORTS_AT_ONCE as u32).await?;
             (pool.clone(), pool, exports)
