@@ -156,6 +156,8 @@ async fn copy_table(from: &Db, to: &Db, table: &Table, batch_rows: u64) -> anyho
     match table.shape {
         Shape::Keyed { sequence } => {
             // Resumed from what the destination already has: batches are written whole.
+            // The source's months, made before its rows arrive (else a default partition takes them).
+            crate::partitions::prepare_like(to, table.name, from).await?;
             let mut last = scalar(to, &format!("SELECT COALESCE(MAX(id), 0) FROM {}", table.name)).await?;
             bar.set_position(count(to, table.name).await?.max(0) as u64);
             loop {

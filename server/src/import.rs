@@ -14,6 +14,7 @@ use app::categories::cdr::{Cdr, Cdrs};
 use app::codes::{CallType, Disposition};
 use app::db::ingest::{store, MAX_ERRORS};
 use app::db::Db;
+use app::list::Record;
 use app::models::UtcMillis;
 use chrono::TimeZone;
 use chrono_tz::Tz;
@@ -158,21 +159,34 @@ fn read_all(
     Ok(())
 }
 
-/// Checks the whole file: its number of records, or every bad line (up to 100).
-pub fn check(path: &Path, zone: Tz) -> anyhow::Result<Result<u64, Vec<LineError>>> {
+/// A file that checked out: its records, and the first and last call date among them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Checked {
+    pub rows: u64,
+    pub first_ms: i64,
+    pub last_ms: i64,
+}
+
+/// Checks the whole file: what it holds, or every bad line (up to 100).
+pub fn check(path: &Path, zone: Tz) -> anyhow::Result<Result<Checked, Vec<LineError>>> {
     let len = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?.len();
     let progress = crate::progress::bar(len, "checking", crate::progress::Counts::Bytes);
-    let (mut rows, mut errors) = (0u64, Vec::new());
+    let mut checked = Checked { rows: 0, first_ms: i64::MAX, last_ms: i64::MIN };
+    let mut errors = Vec::new();
     read_all(path, zone, &progress, |line, parsed| {
         match parsed {
-            Ok(_) => rows += 1,
+            Ok(cdr) => {
+                checked.rows += 1;
+                checked.first_ms = checked.first_ms.min(cdr.call_date.0);
+                checked.last_ms = checked.last_ms.max(cdr.call_date.0);
+            }
             Err(message) if errors.len() < MAX_ERRORS => errors.push(LineError { line, message }),
             Err(_) => {}
         }
         Ok(())
     })?;
     progress.finish_and_clear();
-    Ok(if errors.is_empty() { Ok(rows) } else { Err(errors) })
+    Ok(if errors.is_empty() { Ok(checked) } else { Err(errors) })
 }
 
 /// Imports the file: checks it whole, then writes it in one transaction. Returns the CDRs
@@ -182,14 +196,15 @@ pub async fn asterisk_cdr(db: &Db, path: &Path, zone: Tz) -> anyhow::Result<usiz
         let path = path.to_owned();
         tokio::task::spawn_blocking(move || check(&path, zone)).await??
     };
-    let rows = match checked {
-        Ok(0) => bail!("{} has no CDRs", path.display()),
-        Ok(rows) => rows,
+    let checked = match checked {
+        Ok(Checked { rows: 0, .. }) => bail!("{} has no CDRs", path.display()),
+        Ok(checked) => checked,
         Err(errors) => {
             let lines: Vec<String> = errors.iter().map(|e| format!("  line {}: {}", e.line, e.message)).collect();
             bail!("{} was not imported (nothing was written): \n{}", path.display(), lines.join("\n"));
         }
     };
+    crate::partitions::prepare(db, Cdr::TABLE, checked.first_ms, checked.last_ms).await?;
     // The reader runs on a blocking thread and hands over chunks; the writer stores them.
     let (sender, mut chunks) = tokio::sync::mpsc::channel::<Vec<Cdr>>(2);
     let reading = {
@@ -219,7 +234,8 @@ pub async fn asterisk_cdr(db: &Db, path: &Path, zone: Tz) -> anyhow::Result<usiz
         stored += store::<Cdrs>(&mut tx, &chunk, false).await?.stored;
     }
     reading.await??;
-    if read != rows {
+    if read != checked.rows {
+        let rows = checked.rows;
         bail!("{} changed while importing ({rows} records checked, {read} read): nothing was written", path.display());
     }
     tx.commit().await?;

@@ -12,6 +12,7 @@ pub mod front;
 pub mod import;
 pub mod ingest;
 pub mod openapi;
+pub mod partitions;
 pub mod progress;
 pub mod reconcile;
 pub mod retention;

@@ -1,5 +1,6 @@
-//! Background tasks of the running server: message expiry, CDR retention, idle sessions, and
-//! the server's own life in the logs (a start-up System Event, a heartbeat every 4 hours).
+//! Background tasks of the running server: message expiry, monthly partitions made ahead,
+//! CDR retention, idle sessions, and the server's own life in the logs (a start-up System
+//! Event, a heartbeat every 4 hours).
 
 use app::auth::journal;
 use app::codes::SecurityEventType;
@@ -44,6 +45,11 @@ pub fn spawn_all(state: AppState) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(expired = n, "secure messages queued for over 72 hours expired"),
                 Err(e) => tracing::error!(error = %e, "message expiry failed"),
+            }
+            match crate::partitions::make_ahead(&db, now_ms()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(made = n, "monthly partitions made ahead"),
+                Err(e) => tracing::error!(error = %e, "making monthly partitions ahead failed"),
             }
             match crate::retention::purge(&db, now_ms()).await {
                 Ok(0) => {}

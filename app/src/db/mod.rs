@@ -66,9 +66,10 @@ impl Backend {
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
                  AND name <> '_sqlx_migrations' ORDER BY name"
             }
+            // Partitioned tables once, not their partitions (rows are read through the parent).
             Backend::Postgres => {
-                "SELECT tablename::TEXT FROM pg_tables WHERE schemaname = current_schema() \
-                 AND tablename <> '_sqlx_migrations' ORDER BY tablename"
+                "SELECT relname::TEXT FROM pg_class WHERE relnamespace = current_schema()::REGNAMESPACE \
+                 AND relkind IN ('r', 'p') AND NOT relispartition AND relname <> '_sqlx_migrations' ORDER BY relname"
             }
         }
     }
@@ -112,6 +113,16 @@ impl Backend {
         match self {
             Backend::Sqlite => None,
             Backend::Postgres => Some("SELECT pg_advisory_xact_lock(7415)"),
+        }
+    }
+
+    /// Whether the big logs are partitioned by month of their time, with partitions made
+    /// ahead and expired months dropped whole (PostgreSQL; `server::partitions`). SQLite keeps
+    /// each log in one table.
+    pub fn partitions_by_month(self) -> bool {
+        match self {
+            Backend::Sqlite => false,
+            Backend::Postgres => true,
         }
     }
 

@@ -98,6 +98,9 @@ pub async fn fill(db: &Db, config: &DemoConfig) -> anyhow::Result<DemoSummary> {
         summary.timings.push((what, clock.elapsed()));
         clock = std::time::Instant::now();
     };
+    for p in crate::partitions::partitioned(db).await? {
+        crate::partitions::prepare(db, &p.table, gen.anchor - gen.window, gen.anchor).await?;
+    }
     summary.tables.push(("account", write_accounts(&gen).await?));
     summary.tables.extend(console::generate(&mut gen).await?);
     lap(&mut summary, "accounts and console logs");

@@ -19,6 +19,7 @@ mod import;
 mod ingest;
 mod masking;
 mod openapi;
+mod partitions;
 mod pinned_outputs;
 mod reconcile;
 mod roles;
