@@ -26,6 +26,9 @@ enum Shape {
     Whole(&'static [&'static str]),
     /// The one-row tables (settings, forwarding state): replaced at the end.
     Single,
+    /// Kept by the destination's own triggers as the rows arrive (the logs' hourly counts):
+    /// not copied, but verified like the others, ordered by every column.
+    Derived,
 }
 
 struct Table {
@@ -57,6 +60,15 @@ const TABLES: &[Table] = &[
     Table { name: "settings", shape: Shape::Single },
     Table { name: "cef_forwarding", shape: Shape::Single },
 ];
+
+/// Every table: [`TABLES`], then the hourly counts of the logs that keep them.
+fn all_tables() -> impl Iterator<Item = Table> {
+    let derived = app::list::Category::LOGS.iter().filter_map(|c| c.spec().hourly);
+    TABLES
+        .iter()
+        .map(|t| Table { name: t.name, shape: t.shape })
+        .chain(derived.map(|name| Table { name, shape: Shape::Derived }))
+}
 
 /// Rows per batch unless told otherwise.
 pub const BATCH_ROWS: u64 = 1000;
@@ -112,13 +124,14 @@ fn order_columns(table: &Table) -> Vec<&'static str> {
     match table.shape {
         Shape::Keyed { .. } | Shape::Single => vec!["id"],
         Shape::Whole(key) => key.to_vec(),
+        Shape::Derived => Vec::new(),
     }
 }
 
 /// Copies `from` into `to` (see the module); `resume` goes on with a copy into a destination
 /// that already holds rows.
 pub async fn copy(from: &Db, to: &Db, resume: bool, batch_rows: u64) -> anyhow::Result<()> {
-    let known: Vec<&str> = TABLES.iter().map(|t| t.name).collect();
+    let known: Vec<&str> = all_tables().map(|t| t.name).collect();
     for side in [from, to] {
         let tables: Vec<String> =
             sqlx::query(side.backend.tables_sql()).fetch_all(&side.pool).await?.iter().map(|r| r.get(0)).collect();
@@ -183,6 +196,7 @@ async fn copy_table(from: &Db, to: &Db, table: &Table, batch_rows: u64) -> anyho
                 }
             }
         }
+        Shape::Derived => {}
         Shape::Whole(_) | Shape::Single => {
             let replace = table.shape == Shape::Single;
             if replace || count(to, table.name).await? == 0 {
@@ -239,6 +253,11 @@ async fn fingerprint(db: &Db, table: &Table) -> anyhow::Result<(u64, String)> {
     for column in order_columns(table) {
         all.order_by(Alias::new(column), Order::Asc);
     }
+    if table.shape == Shape::Derived {
+        for (column, _) in &columns {
+            all.order_by(Alias::new(column), Order::Asc);
+        }
+    }
     let (sql, values) = db.backend.build(&all);
     let mut rows = sqlx::query_with(&sql, values).fetch(&db.pool);
     let (mut hash, mut n) = (Sha256::new(), 0u64);
@@ -260,8 +279,8 @@ async fn fingerprint(db: &Db, table: &Table) -> anyhow::Result<(u64, String)> {
 async fn verify(from: &Db, to: &Db) -> anyhow::Result<()> {
     let mut differ = Vec::new();
     eprintln!("verifying (rows and SHA-256 of each table on both sides):");
-    for table in TABLES {
-        let (source, destination) = (fingerprint(from, table).await?, fingerprint(to, table).await?);
+    for table in all_tables() {
+        let (source, destination) = (fingerprint(from, &table).await?, fingerprint(to, &table).await?);
         let same = source == destination;
         eprintln!(
             "  {:<20} {:>9} rows  {}  {}",

@@ -107,27 +107,37 @@ pub async fn make_ahead(db: &Db, now_ms: i64) -> anyhow::Result<i64> {
     Ok(made)
 }
 
-/// The month partitions of `table` whose whole range lies before `cutoff_ms`, oldest first.
-async fn expired(db: &Db, table: &str, cutoff_ms: i64) -> anyhow::Result<Vec<String>> {
-    let rows = sqlx::query("SELECT partition FROM pslog_month_partitions($1::REGCLASS) WHERE to_ms <= $2")
-        .bind(table)
-        .bind(cutoff_ms)
-        .fetch_all(&db.pool)
-        .await?;
-    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+/// The month partitions of `table` whose whole range lies before `cutoff_ms`, oldest first,
+/// each with its range [from, to).
+async fn expired(db: &Db, table: &str, cutoff_ms: i64) -> anyhow::Result<Vec<(String, i64, i64)>> {
+    let rows =
+        sqlx::query("SELECT partition, from_ms, to_ms FROM pslog_month_partitions($1::REGCLASS) WHERE to_ms <= $2")
+            .bind(table)
+            .bind(cutoff_ms)
+            .fetch_all(&db.pool)
+            .await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
 }
 
 /// Drops the months of `table` that lie wholly before `cutoff_ms` (retention), but those
-/// holding a row that `spared` keeps; how many rows went with them. A month whose drop
+/// holding a row that `spared` keeps; how many rows went with them. The month's hours go from
+/// the table's hourly counts (`hourly`) in the same transaction: dropping fires no trigger.
+/// A month whose drop
 /// cannot have its lock within seconds (a long export reading the table) is left to the
 /// row-by-row purge that follows. A row written into an expired month while it is counted
 /// goes with it uncounted: it had expired too.
-pub async fn drop_expired(db: &Db, table: &str, cutoff_ms: i64, spared: Option<SimpleExpr>) -> anyhow::Result<u64> {
+pub async fn drop_expired(
+    db: &Db,
+    table: &str,
+    hourly: Option<&str>,
+    cutoff_ms: i64,
+    spared: Option<SimpleExpr>,
+) -> anyhow::Result<u64> {
     if !db.backend.partitions_by_month() {
         return Ok(0);
     }
     let mut dropped = 0;
-    for partition in expired(db, table, cutoff_ms).await? {
+    for (partition, from_ms, to_ms) in expired(db, table, cutoff_ms).await? {
         if let Some(spared) = &spared {
             let kept = Query::select()
                 .expr(Expr::val(1))
@@ -144,8 +154,21 @@ pub async fn drop_expired(db: &Db, table: &str, cutoff_ms: i64, spared: Option<S
         let drop = Table::drop().table(Alias::new(&partition)).to_owned();
         let mut tx = db.writer.begin().await?;
         sqlx::query("SET LOCAL lock_timeout = '5s'").execute(&mut *tx).await?;
-        match sqlx::query(&drop.to_string(sea_query::PostgresQueryBuilder)).execute(&mut *tx).await {
-            Ok(_) => {
+        let dropped_month = async {
+            sqlx::query(&drop.to_string(sea_query::PostgresQueryBuilder)).execute(&mut *tx).await?;
+            if let Some(hourly) = hourly {
+                let hours = Query::delete()
+                    .from_table(Alias::new(hourly))
+                    .and_where(Expr::col(Alias::new("hour")).gte(from_ms))
+                    .and_where(Expr::col(Alias::new("hour")).lt(to_ms))
+                    .to_owned();
+                let (sql, values) = db.backend.build(&hours);
+                sqlx::query_with(&sql, values).execute(&mut *tx).await?;
+            }
+            Ok::<(), sqlx::Error>(())
+        };
+        match dropped_month.await {
+            Ok(()) => {
                 tx.commit().await?;
                 tracing::info!(partition, rows, "expired month dropped");
                 dropped += rows as u64;

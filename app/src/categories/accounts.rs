@@ -37,6 +37,7 @@ pub const SPEC: CategorySpec = CategorySpec {
     ],
     detail: &[],
     accounts: &[],
+    hourly: None,
 };
 
 /// The page of one account.

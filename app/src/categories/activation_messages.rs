@@ -41,6 +41,7 @@ pub const SPEC: CategorySpec = CategorySpec {
     ],
     detail: &[C::new("Message Link", ActivationMessage::message_link), C::new("Token", ActivationMessage::token)],
     accounts: &[ActivationMessage::account_id],
+    hourly: None,
 };
 
 #[cfg(feature = "ssr")]

@@ -44,6 +44,7 @@ pub const SPEC: CategorySpec = CategorySpec {
     ],
     detail: &[],
     accounts: &[],
+    hourly: None,
 };
 
 /// The Auditing list: every cell as its column declares it.

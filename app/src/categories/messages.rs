@@ -47,6 +47,7 @@ pub const SPEC: CategorySpec = CategorySpec {
     ],
     detail: &[],
     accounts: &[SecureMessage::from_account_id, SecureMessage::to_account_id],
+    hourly: Some("secure_message_hourly"),
 };
 
 /// How long a message may wait in the queue before it expires.

@@ -31,6 +31,7 @@ pub const SPEC: CategorySpec = CategorySpec {
     ],
     detail: &[C::new("Details", SecurityEvent::details)],
     accounts: &[],
+    hourly: Some("security_event_hourly"),
 };
 
 #[cfg(feature = "ssr")]

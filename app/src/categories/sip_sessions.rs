@@ -50,6 +50,7 @@ pub const SPEC: CategorySpec = CategorySpec {
     ],
     detail: &[],
     accounts: &[SipSession::account_id],
+    hourly: Some("sip_session_hourly"),
 };
 
 #[cfg(feature = "ssr")]

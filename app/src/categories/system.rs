@@ -38,6 +38,7 @@ pub const SPEC: CategorySpec = CategorySpec {
     ],
     detail: &[],
     accounts: &[],
+    hourly: None,
 };
 
 /// The System Events list: every cell as its column declares it.

@@ -43,6 +43,7 @@ pub const SPEC: CategorySpec = CategorySpec {
     ],
     detail: &[],
     accounts: &[],
+    hourly: Some("web_session_hourly"),
 };
 
 /// The Web Sessions list: every cell as its column declares it.

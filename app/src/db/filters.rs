@@ -65,7 +65,7 @@ impl FilterValue {
         })
     }
 
-    fn condition(&self, column: crate::list::Column) -> SimpleExpr {
+    pub(super) fn condition(&self, column: crate::list::Column) -> SimpleExpr {
         match self {
             FilterValue::Code(info) => equals(column, info.code),
             FilterValue::Prefix(prefix) => starts_with(column, prefix),

@@ -146,6 +146,9 @@ pub struct ListRequest {
     pub params: ListParams,
     pub filter: ListFilter,
     pub query: ListQuery,
+    /// How its total is counted: from the hourly counts where they answer it
+    /// ([`super::count`]), else from the rows.
+    pub count: sea_query::SelectStatement,
 }
 
 impl ListRequest {
@@ -171,7 +174,9 @@ impl ListRequest {
     /// `numbers_hidden`: the free text does not look in masked columns.
     fn new<T: LogTable>(params: ListParams, filter: ListFilter, numbers_hidden: bool) -> Self {
         let query = ListQuery::new::<T::Row>(T::SPEC, &params, filter.conditions(), numbers_hidden);
-        ListRequest { params, filter, query }
+        let count = super::count::from_hours(T::SPEC, <T::Row as Record>::TABLE, &params, &filter)
+            .unwrap_or_else(|| query.count());
+        ListRequest { params, filter, query, count }
     }
 
     fn active_filters(&self) -> Vec<String> {
@@ -206,7 +211,7 @@ pub async fn read_page<T: LogTable>(
     req: &ListRequest,
     ctx: &RenderCtx,
 ) -> Result<(u64, Vec<T::Row>), AppError> {
-    let total: i64 = state.db.fetch_optional(&req.query.count()).await?.map(|r| r.try_get(0)).transpose()?.unwrap_or(0);
+    let total: i64 = state.db.fetch_optional(&req.count).await?.map(|r| r.try_get(0)).transpose()?.unwrap_or(0);
     let rows = state
         .db
         .fetch_all(&req.query.page(req.params.size.0 as u64, req.params.offset()))
@@ -319,4 +324,9 @@ pub async fn fetch_items(
 /// columns, and whether batches may be sent to it.
 pub fn table_shape(category: Category) -> (&'static [crate::list::Column], bool) {
     with_log_table!(category, T => (<<T as LogTable>::Row as crate::list::Record>::COLUMNS, <T as LogTable>::ingestible()))
+}
+
+/// The table a category's rows are stored in (its list may read them through a view).
+pub fn table_name(category: Category) -> &'static str {
+    with_log_table!(category, T => <<T as LogTable>::Row as Record>::TABLE)
 }

@@ -1,6 +1,7 @@
 //! Server-only: the database, the request state, and the generic list queries.
 
 pub mod account;
+pub mod count;
 pub mod csv;
 pub mod filters;
 pub mod ingest;

@@ -46,6 +46,10 @@ pub struct CategorySpec {
     /// The columns that bind a row to an account (any of them): the list then has an
     /// `account_id` filter, and the account's page a section for it.
     pub accounts: &'static [Column],
+    /// The table of the log's hourly counts by every code and yes/no column it filters on
+    /// ([`CategorySpec::hourly_columns`]), kept by the database's triggers: totals over those
+    /// filters are read from it (`crate::db::count`). The big logs have one.
+    pub hourly: Option<&'static str>,
 }
 
 impl CategorySpec {
@@ -85,6 +89,16 @@ impl CategorySpec {
         all.sort_by_key(|f| !matches!(f.kind, FilterKind::Code(_) | FilterKind::YesNo));
         all.extend(self.account_filter());
         all
+    }
+
+    /// The columns the hourly counts ([`CategorySpec::hourly`]) are kept by: those of the
+    /// code and yes/no filters, in the filter form's order.
+    pub fn hourly_columns(&'static self) -> Vec<Column> {
+        self.filters()
+            .into_iter()
+            .filter(|f| matches!(f.kind, FilterKind::Code(_) | FilterKind::YesNo))
+            .flat_map(|f| f.columns.iter().copied())
+            .collect()
     }
 
     /// The filter of the rows bound to one account, if this list has one.

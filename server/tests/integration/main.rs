@@ -11,6 +11,7 @@ mod concurrency;
 mod console_security;
 mod console_users;
 mod copy;
+mod counts;
 mod demo_data;
 mod forwarding;
 mod fuzz;

@@ -52,6 +52,9 @@ async fn retention_takes_expired_months_whole_and_keeps_what_it_must() {
         sqlx::query_scalar("SELECT call_id FROM cdr ORDER BY call_date").fetch_all(&app.db.pool).await.unwrap();
     assert_eq!(kept, ["recent", "now"]);
     assert_eq!(app.json("/api/v1/cdr?size=50").await["total"], 2);
+    // The dropped months' hours went from the hourly counts with them.
+    assert_eq!(app.scalar("SELECT CAST(SUM(n) AS BIGINT) FROM cdr_hourly").await, 2);
+    assert_eq!(app.json("/api/v1/cdr?size=50&disposition=ANSWERED").await["total"], 2);
     if partitioned {
         let cutoff = months_ago(now, 2);
         let months = month_partitions(&app, "cdr").await;
