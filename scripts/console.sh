@@ -7,6 +7,6 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$ROOT/end2end/node_modules/.bin:$PATH"
-cargo leptos build --release
+scripts/build.sh
 export LEPTOS_SITE_ROOT="$ROOT/target/site"
 exec target/release/pslog serve --demo "$@"

@@ -37,6 +37,13 @@ if ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
 fi
 
+# brotli: the release build keeps a brotli copy of the front end (scripts/build.sh).
+if ! command -v brotli >/dev/null; then
+  say "installing brotli (Debian package)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq brotli >/dev/null
+fi
+
 if [[ ${1:-} == --e2e && ! -x /usr/bin/chromium ]]; then
   say "installing Chromium (Debian package)"
   as_root apt-get update -qq

@@ -32,7 +32,7 @@ step "rust tests on PostgreSQL"
 scripts/postgres.sh cargo test -p server -- --test-threads=1
 
 step "release build"
-cargo leptos build --release
+scripts/build.sh
 
 step "end-to-end (Playwright)"
 # A free port, so that a console already running here does not get in the way.

@@ -21,7 +21,7 @@ pub mod settings;
 pub mod db;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
@@ -39,6 +39,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" type="image/svg+xml" href=FAVICON/>
+                // The built files' folder is versioned by their content (server::assets).
+                <link rel="stylesheet" href=format!("/{}/pslog.css", options.site_pkg_dir)/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -81,7 +83,6 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        <Stylesheet id="pslog" href="/pkg/pslog.css"/>
         <Title text="pslog"/>
         <Router>
             <div class="layout">

@@ -40,7 +40,8 @@ fn now_ms() -> i64 {
 
 /// The compiled wasm, JS and CSS, and the favicon.
 fn is_static(path: &str) -> bool {
-    path.starts_with("/pkg/") || path == app::FAVICON
+    let versioned = path.strip_prefix('/').and_then(|p| p.strip_prefix(crate::assets::PREFIX));
+    path.starts_with("/pkg/") || versioned.is_some_and(|rest| rest.starts_with('/')) || path == app::FAVICON
 }
 
 /// What anyone may reach: the login page, its form nonce, the static files it needs, and the

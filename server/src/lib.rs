@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod application;
+pub mod assets;
 pub mod auth;
 pub mod copy;
 pub mod database;

@@ -24,6 +24,7 @@ use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tower::ServiceExt;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::set_header::SetResponseHeaderLayer as Set;
 
 /// Where the compiled wasm, JS and CSS are (cargo-leptos writes them to `target/site`).
@@ -42,7 +43,9 @@ const BODY_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
 
 pub fn router(state: AppState, site_root: &str, front: Front) -> Router {
-    let options = LeptosOptions::builder().output_name("pslog").site_root(site_root).site_pkg_dir("pkg").build();
+    let assets = crate::assets::Assets::load(site_root);
+    let options =
+        LeptosOptions::builder().output_name("pslog").site_root(site_root).site_pkg_dir(assets.pkg_path()).build();
     let routes = generate_route_list(app::App);
     let context_state = state.clone();
     let gate = axum::middleware::from_fn_with_state(state.clone(), auth::gate);
@@ -56,6 +59,7 @@ pub fn router(state: AppState, site_root: &str, front: Front) -> Router {
         .merge(api::routes(state))
         .fallback(leptos_axum::file_and_error_handler(app::shell))
         .with_state(options)
+        .merge(assets.routes())
         .layer(axum::middleware::from_fn(server_fn_status))
         .layer(gate)
         // On every response: no framing (clickjacking of the admin forms), no content-type
@@ -63,6 +67,10 @@ pub fn router(state: AppState, site_root: &str, front: Front) -> Router {
         .layer(Set::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(Set::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(Set::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        // Every text response compressed for the clients that accept it (brotli or gzip; not
+        // event streams or images), at a level cheap enough to spend on each page and export.
+        // The front end's files usually go out precompressed at the best level (assets.rs).
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(BODY_IDLE_TIMEOUT))
         .layer(axum::middleware::from_fn_with_state(Arc::new(front), front::door))
 }

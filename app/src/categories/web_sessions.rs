@@ -66,7 +66,8 @@ mod tests {
     /// The page query's SQL and bound values for a URL query.
     fn sql(raw: &str) -> Result<(String, String), AppError> {
         let req = ListRequest::from_query::<WebSessions>(raw, &RenderCtx::utc())?;
-        let (text, values) = req.query.page(req.params.size.0 as u64, req.params.offset()).build(SqliteQueryBuilder);
+        let (text, values) =
+            req.query.page(req.params.size.0 as u64, req.params.offset(), None).build(SqliteQueryBuilder);
         Ok((text, format!("{:?}", values.0)))
     }
 

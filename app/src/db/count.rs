@@ -7,11 +7,15 @@
 //! counts plus the rows of the partial hours at its two edges, counted from the table's
 //! (column, time) indexes: exact, and a few thousand rows read instead of millions. Any other
 //! filter (free text, a prefix, an account) is counted from the rows, as before.
+//!
+//! The same counts find where a deep page of such a list starts ([`seek`]): the hour its
+//! first row falls in, so that page 20,000 skips the rows of one hour, not 20,000 pages.
 
 use super::filters::{FilterValue, ListFilter};
-use super::params::ListParams;
+use super::params::{Direction, ListParams};
 use crate::list::CategorySpec;
-use sea_query::{Alias, Condition, Expr, Func, Query, SelectStatement, SimpleExpr};
+use sea_query::{Alias, Condition, Expr, Func, Order, Query, SelectStatement, SimpleExpr};
+use sqlx::Row;
 
 /// The span the counts are kept by: an hour, in milliseconds.
 pub const HOUR_MS: i64 = 3_600_000;
@@ -19,6 +23,38 @@ pub const HOUR_MS: i64 = 3_600_000;
 /// The start of the hour `at_ms` falls in (UTC; also before 1970).
 pub fn hour_of(at_ms: i64) -> i64 {
     at_ms - at_ms.rem_euclid(HOUR_MS)
+}
+
+/// The conditions of a list request's filters on the hourly counts, when its filters are all
+/// codes and flags they are kept by (and the log keeps them); `None` otherwise.
+fn hourly_codes(spec: &'static CategorySpec, params: &ListParams, filter: &ListFilter) -> Option<Vec<SimpleExpr>> {
+    spec.hourly?;
+    if params.text.is_some() {
+        return None;
+    }
+    let kept = spec.hourly_columns();
+    let mut codes = Vec::with_capacity(filter.0.len());
+    for (spec, value) in &filter.0 {
+        match (spec.columns, value) {
+            ([column], FilterValue::Code(_) | FilterValue::YesNo(_)) if kept.contains(column) => {
+                codes.push(value.condition(*column));
+            }
+            _ => return None,
+        }
+    }
+    Some(codes)
+}
+
+/// The whole hours of a range: the first that starts at or after `from`, and the end of the
+/// last that ends at or before `until`; `None` when the range holds less than two hours
+/// (counting its rows is as cheap).
+fn whole_hours(params: &ListParams) -> Option<(Option<i64>, Option<i64>)> {
+    let first = params.range.from.map(|f| hour_of(f.saturating_add(HOUR_MS - 1)));
+    let end = params.range.until.map(hour_of);
+    match (first, end) {
+        (Some(first), Some(end)) if first >= end => None,
+        _ => Some((first, end)),
+    }
 }
 
 /// The statement that counts the rows of a list request from the hourly counts, or `None`
@@ -30,63 +66,121 @@ pub fn from_hours(
     params: &ListParams,
     filter: &ListFilter,
 ) -> Option<SelectStatement> {
-    let hourly = spec.hourly?;
-    let kept = spec.hourly_columns();
-    if params.text.is_some() {
-        return None;
-    }
-    let mut codes = Vec::with_capacity(filter.0.len());
-    for (spec, value) in &filter.0 {
-        match (spec.columns, value) {
-            ([column], FilterValue::Code(_) | FilterValue::YesNo(_)) if kept.contains(column) => {
-                codes.push(value.condition(*column));
-            }
-            _ => return None,
-        }
-    }
+    let codes = hourly_codes(spec, params, filter)?;
+    let (first_whole, end_whole) = whole_hours(params)?;
+    let mut total = subquery(hour_sums(spec, &codes, first_whole, end_whole, false)?);
     let (from, until) = (params.range.from, params.range.until);
-    // The whole hours inside the range: from the first hour that starts at or after `from`
-    // to the last that ends at or before `until`.
-    let first_whole = from.map(|f| hour_of(f.saturating_add(HOUR_MS - 1)));
-    let end_whole = until.map(hour_of);
-    if let (Some(first), Some(end)) = (first_whole, end_whole) {
-        if first >= end {
-            return None; // Less than two hours: counting the rows is as cheap.
-        }
-    }
-    let hour = || Expr::col(Alias::new("hour"));
-    let mut hours = Query::select();
-    hours
-        .expr(Func::cast_as(
-            Func::coalesce([Expr::col(Alias::new("n")).sum(), Expr::val(0).into()]),
-            Alias::new("BIGINT"),
-        ))
-        .from(Alias::new(hourly))
-        .cond_where(all(&codes));
-    if let Some(first) = first_whole {
-        hours.and_where(hour().gte(first));
-    }
-    if let Some(end) = end_whole {
-        hours.and_where(hour().lt(end));
-    }
-    let mut total = subquery(hours);
-    let time = || Expr::col(spec.time);
-    let edge = |lower: i64, upper: i64| {
-        let mut rows = Query::select();
-        rows.expr(Expr::cust("COUNT(*)"))
-            .from(Alias::new(table))
-            .cond_where(all(&codes))
-            .and_where(time().gte(lower))
-            .and_where(time().lt(upper));
-        subquery(rows)
-    };
     if let (Some(from), Some(first)) = (from, first_whole) {
-        total = total.add(edge(from, first));
+        total = total.add(subquery(rows_between(spec, table, &codes, from, first)));
     }
     if let (Some(until), Some(end)) = (until, end_whole) {
-        total = total.add(edge(end, until));
+        total = total.add(subquery(rows_between(spec, table, &codes, end, until)));
     }
     Some(Query::select().expr(total).to_owned())
+}
+
+/// The sum of the hourly counts matching `codes` in [first, end): in all (`by_hour` false),
+/// or per hour, newest first.
+fn hour_sums(
+    spec: &'static CategorySpec,
+    codes: &[SimpleExpr],
+    first: Option<i64>,
+    end: Option<i64>,
+    by_hour: bool,
+) -> Option<SelectStatement> {
+    let hour = || Expr::col(Alias::new("hour"));
+    let sum =
+        Func::cast_as(Func::coalesce([Expr::col(Alias::new("n")).sum(), Expr::val(0).into()]), Alias::new("BIGINT"));
+    let mut hours = Query::select();
+    hours.from(Alias::new(spec.hourly?)).cond_where(all(codes));
+    if by_hour {
+        hours.column(Alias::new("hour")).group_by_col(Alias::new("hour")).order_by(Alias::new("hour"), Order::Desc);
+    }
+    hours.expr(sum);
+    if let Some(first) = first {
+        hours.and_where(hour().gte(first));
+    }
+    if let Some(end) = end {
+        hours.and_where(hour().lt(end));
+    }
+    Some(hours)
+}
+
+/// `COUNT(*)` of the rows matching `codes` with a time in [lower, upper).
+fn rows_between(
+    spec: &'static CategorySpec,
+    table: &'static str,
+    codes: &[SimpleExpr],
+    lower: i64,
+    upper: i64,
+) -> SelectStatement {
+    Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .from(Alias::new(table))
+        .cond_where(all(codes))
+        .and_where(Expr::col(spec.time).gte(lower))
+        .and_where(Expr::col(spec.time).lt(upper))
+        .to_owned()
+}
+
+/// Pages up to this many rows deep are read with a plain OFFSET: skipping that many index
+/// entries costs less than reading the hourly counts.
+pub const SEEK_FROM: u64 = 5_000;
+
+/// Where a deep page of a time-ordered list starts, found from the hourly counts instead of
+/// by skipping `offset` rows one by one: the hour the page's first row falls in, as a
+/// condition on the time (every earlier row is newer than that hour, or older going up),
+/// and what is left to skip inside it. `None` when the counts cannot say (other filters, a
+/// sort by another column) or the page is shallow.
+pub async fn seek(
+    db: &super::Db,
+    spec: &'static CategorySpec,
+    table: &'static str,
+    params: &ListParams,
+    filter: &ListFilter,
+) -> Result<Option<(SimpleExpr, u64)>, sqlx::Error> {
+    let offset = params.offset();
+    let by_time = params.sort.key.is_none_or(|key| spec.sort_column(key) == Some(spec.time));
+    let Some(codes) = hourly_codes(spec, params, filter).filter(|_| by_time && offset >= SEEK_FROM) else {
+        return Ok(None);
+    };
+    let Some((first_whole, end_whole)) = whole_hours(params) else { return Ok(None) };
+    let Some(hours) = hour_sums(spec, &codes, first_whole, end_whole, true) else { return Ok(None) };
+    let mut hours: Vec<(i64, i64)> = db
+        .fetch_all(&hours)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect::<Result<_, sqlx::Error>>()?;
+    let descending = params.sort.direction == Direction::Descending;
+    // The partial hour at the end the list starts from comes first.
+    let (edge, hours_in_order) = if descending {
+        (params.range.until.zip(end_whole).map(|(until, end)| (end, until)), hours)
+    } else {
+        hours.reverse();
+        (params.range.from.zip(first_whole), hours)
+    };
+    let mut skipped = 0u64;
+    if let Some((lower, upper)) = edge {
+        let row = db.fetch_optional(&rows_between(spec, table, &codes, lower, upper)).await?;
+        skipped = row.map(|r| r.try_get::<i64, _>(0)).transpose()?.unwrap_or(0).max(0) as u64;
+        if skipped > offset {
+            return Ok(None);
+        }
+    }
+    let time = || Expr::col(spec.time);
+    for (hour, n) in hours_in_order {
+        let n = n.max(0) as u64;
+        if skipped + n > offset {
+            let within = if descending { time().lt(hour + HOUR_MS) } else { time().gte(hour) };
+            return Ok(Some((within, offset - skipped)));
+        }
+        skipped += n;
+    }
+    // Past every whole hour: in the partial hour at the far end, or past the last row.
+    let beyond =
+        if descending { first_whole.map(|first| time().lt(first)) } else { end_whole.map(|end| time().gte(end)) };
+    Ok(beyond.map(|within| (within, offset - skipped)))
 }
 
 fn all(codes: &[SimpleExpr]) -> Condition {

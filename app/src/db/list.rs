@@ -212,9 +212,14 @@ pub async fn read_page<T: LogTable>(
     ctx: &RenderCtx,
 ) -> Result<(u64, Vec<T::Row>), AppError> {
     let total: i64 = state.db.fetch_optional(&req.count).await?.map(|r| r.try_get(0)).transpose()?.unwrap_or(0);
+    let table = <T::Row as Record>::TABLE;
+    let (within, offset) = match super::count::seek(&state.db, T::SPEC, table, &req.params, &req.filter).await? {
+        Some((within, offset)) => (Some(within), offset),
+        None => (None, req.params.offset()),
+    };
     let rows = state
         .db
-        .fetch_all(&req.query.page(req.params.size.0 as u64, req.params.offset()))
+        .fetch_all(&req.query.page(req.params.size.0 as u64, offset, within))
         .await?
         .iter()
         .map(|row| T::read(row, ctx))

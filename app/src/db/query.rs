@@ -132,13 +132,14 @@ impl ListQuery {
         self.filtered(Query::select().expr(Expr::cust("COUNT(*)")).from(Alias::new(self.source)).to_owned())
     }
 
-    /// One page of rows, by deferred join.
-    pub fn page(&self, limit: u64, offset: u64) -> SelectStatement {
-        let ids = self
-            .ordered(self.filtered(Query::select().column(self.columns[0]).from(Alias::new(self.source)).to_owned()))
-            .limit(limit)
-            .offset(offset)
-            .to_owned();
+    /// One page of rows, by deferred join; `within` narrows the rows the offset counts from
+    /// (a deep page's hour, found by `super::count::seek`).
+    pub fn page(&self, limit: u64, offset: u64, within: Option<SimpleExpr>) -> SelectStatement {
+        let mut ids = self.filtered(Query::select().column(self.columns[0]).from(Alias::new(self.source)).to_owned());
+        if let Some(within) = within {
+            ids.and_where(within);
+        }
+        let ids = self.ordered(ids).limit(limit).offset(offset).to_owned();
         self.ordered(
             Query::select()
                 .columns(self.columns.iter().copied())

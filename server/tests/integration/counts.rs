@@ -163,3 +163,52 @@ async fn writes_of_every_kind_keep_the_hourly_counts_exact() {
         Some(app.scalar("SELECT COUNT(*) FROM cdr WHERE disposition = 'BUSY'").await)
     );
 }
+
+/// The ids of a page of Web Sessions, through the API.
+async fn page_ids(app: &TestApp, query: &str) -> Vec<i64> {
+    let page = app.json(&format!("/api/v1/web-sessions?size=100&{query}")).await;
+    page["items"].as_array().unwrap().iter().map(|item| item["id"].as_i64().unwrap()).collect()
+}
+
+#[tokio::test]
+async fn deep_pages_found_from_the_hours_are_the_pages_of_the_rows() {
+    let app = TestApp::spawn(6500).await;
+    app.execute("UPDATE settings SET time_zone = 'UTC'").await;
+    let from = anchor_ms() - 20 * 86_400_000 - 7 * 60_000;
+    let until = anchor_ms() - 86_400_000 + 13 * 60_000;
+    let range = format!("from={}&to={}", utc(from), utc(until - 1000));
+    let in_range = format!("occurred_at >= {from} AND occurred_at < {until}");
+    let cases: Vec<(String, String, &str)> = vec![
+        (String::new(), "1 = 1".into(), "DESC"),
+        ("dir=asc".into(), "1 = 1".into(), "ASC"),
+        ("result=SUCCESS".into(), "result = 'SUCCESS'".into(), "DESC"),
+        (range.clone(), in_range.clone(), "DESC"),
+        (format!("{range}&dir=asc&result=SUCCESS"), format!("{in_range} AND result = 'SUCCESS'"), "ASC"),
+    ];
+    let mut deep = 0;
+    for (query, condition, direction) in &cases {
+        let total = app.scalar(&format!("SELECT COUNT(*) FROM web_session WHERE {condition}")).await;
+        // Pages on both sides of where the hours take over from OFFSET, and the last ones.
+        for page in [40, 50, 51, 52, total / 100, total / 100 + 1] {
+            let offset = (page - 1) * 100;
+            let expected: Vec<i64> = sqlx::query_scalar(&format!(
+                "SELECT id FROM web_session WHERE {condition} ORDER BY occurred_at {direction}, id {direction} \
+                 LIMIT 100 OFFSET {offset}"
+            ))
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+            if expected.is_empty() {
+                continue;
+            }
+            deep += (offset >= app::db::count::SEEK_FROM as i64) as usize;
+            assert_eq!(page_ids(&app, &format!("page={page}&{query}")).await, expected, "page {page} of {query}");
+        }
+    }
+    assert!(deep >= 6, "{deep} pages deep enough to be sought");
+
+    // They were found from the hours: with the counts made wrong, a deep page moves.
+    let right = page_ids(&app, "page=55").await;
+    app.execute("UPDATE web_session_hourly SET n = n + 50").await;
+    assert_ne!(page_ids(&app, "page=55").await, right);
+}

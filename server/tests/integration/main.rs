@@ -6,6 +6,7 @@
 mod common;
 
 mod accounts;
+mod assets;
 mod categories;
 mod concurrency;
 mod console_security;
