@@ -1,4 +1,4 @@
-//! Progress of long commands (`pslog import`, `pslog copy`): a bar on a terminal, nothing
+//! Progress of long commands (`pslog import`, `pslog copy`, `pslog demo`): a bar on a terminal, nothing
 //! elsewhere (their one-line summaries say what was done).
 
 use std::io::IsTerminal;
@@ -25,5 +25,20 @@ pub fn bar(len: u64, label: &str, counts: Counts) -> indicatif::ProgressBar {
         .progress_chars("=> ");
     bar.set_style(style);
     bar.set_message(label.to_owned());
+    bar
+}
+
+/// A running count of rows written, for work whose total is not known in advance (the
+/// demo's logs follow from its generators); hidden when standard error is not a terminal.
+pub fn counter(label: &str) -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    let style = indicatif::ProgressStyle::with_template("{spinner} {msg}: {human_pos} rows written ({elapsed})")
+        .expect("a valid template");
+    bar.set_style(style);
+    bar.set_message(label.to_owned());
+    bar.enable_steady_tick(std::time::Duration::from_millis(250));
     bar
 }

@@ -13,6 +13,8 @@ const STATEMENTS_PER_TX: usize = 200;
 
 pub struct BatchInsert<'a, R: Stored> {
     db: &'a Db,
+    /// Counts the rows as they are committed.
+    progress: indicatif::ProgressBar,
     /// Whether the rows keep their own ids (accounts) or get the database's (log rows).
     with_id: bool,
     pending: Vec<R>,
@@ -22,13 +24,20 @@ pub struct BatchInsert<'a, R: Stored> {
 
 impl<'a, R: Stored> BatchInsert<'a, R> {
     /// Rows whose ids the database assigns.
-    pub fn new(db: &'a Db) -> Self {
-        BatchInsert { db, with_id: false, pending: Vec::new(), statements: Vec::new(), inserted: 0 }
+    pub fn new(db: &'a Db, progress: &indicatif::ProgressBar) -> Self {
+        BatchInsert {
+            db,
+            progress: progress.clone(),
+            with_id: false,
+            pending: Vec::new(),
+            statements: Vec::new(),
+            inserted: 0,
+        }
     }
 
     /// Rows that keep the ids they carry.
-    pub fn with_ids(db: &'a Db) -> Self {
-        BatchInsert { with_id: true, ..Self::new(db) }
+    pub fn with_ids(db: &'a Db, progress: &indicatif::ProgressBar) -> Self {
+        BatchInsert { with_id: true, ..Self::new(db, progress) }
     }
 
     pub async fn row(&mut self, row: R) -> anyhow::Result<()> {
@@ -51,10 +60,13 @@ impl<'a, R: Stored> BatchInsert<'a, R> {
 
     async fn commit(&mut self) -> anyhow::Result<()> {
         let mut tx = self.db.begin().await?;
+        let mut inserted = 0;
         for statement in self.statements.drain(..) {
-            self.inserted += tx.execute(&statement).await?;
+            inserted += tx.execute(&statement).await?;
         }
         tx.commit().await?;
+        self.inserted += inserted;
+        self.progress.inc(inserted);
         Ok(())
     }
 

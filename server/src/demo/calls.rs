@@ -65,7 +65,7 @@ async fn write(out: &mut BatchInsert<'_, Cdr>, leg: Leg<'_>) -> anyhow::Result<(
 }
 
 pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<u64> {
-    let mut out = BatchInsert::new(gen.db);
+    let mut out = BatchInsert::new(gen.db, &gen.progress);
     let mut written = 0u64;
     while written < gen.rows {
         let t = gen.instant();

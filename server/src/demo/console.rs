@@ -51,9 +51,13 @@ impl Out<'_> {
 
 pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<Vec<(&'static str, u64)>> {
     let identity = gen.db.settings().await?.cef;
-    let mut out = Out { web: BatchInsert::new(gen.db), security: BatchInsert::new(gen.db), identity };
-    let mut audit = BatchInsert::<AuditEvent>::new(gen.db);
-    let mut system = BatchInsert::<SystemEvent>::new(gen.db);
+    let mut out = Out {
+        web: BatchInsert::new(gen.db, &gen.progress),
+        security: BatchInsert::new(gen.db, &gen.progress),
+        identity,
+    };
+    let mut audit = BatchInsert::<AuditEvent>::new(gen.db, &gen.progress);
+    let mut system = BatchInsert::<SystemEvent>::new(gen.db, &gen.progress);
 
     // Console sessions: each writes 2 to 5 Web Sessions rows.
     let mut written = 0;

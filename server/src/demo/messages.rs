@@ -23,7 +23,7 @@ fn token(gen: &mut Gen<'_>) -> String {
 }
 
 pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<Vec<(&'static str, u64)>> {
-    let mut secure = BatchInsert::<SecureMessage>::new(gen.db);
+    let mut secure = BatchInsert::<SecureMessage>::new(gen.db, &gen.progress);
     for _ in 0..gen.rows {
         let from = gen.account();
         let to = gen.account();
@@ -62,8 +62,8 @@ pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<Vec<(&'static str, u6
 
     // Provisioning traffic is far rarer than calls: a tenth of the rows.
     let provisioning = (gen.rows / 10).max(20);
-    let mut install = BatchInsert::<InstallMessage>::new(gen.db);
-    let mut activation = BatchInsert::<ActivationMessage>::new(gen.db);
+    let mut install = BatchInsert::<InstallMessage>::new(gen.db, &gen.progress);
+    let mut activation = BatchInsert::<ActivationMessage>::new(gen.db, &gen.progress);
     for _ in 0..provisioning {
         let a = gen.account();
         let (sent_by, _) = gen.pick(&CONSOLE_USERS[..3]);

@@ -47,6 +47,8 @@ pub(crate) struct Gen<'a> {
     pub anchor: i64,
     /// The demo covers this many milliseconds before the anchor.
     pub window: i64,
+    /// The rows written so far, and what is being written (on a terminal).
+    pub progress: indicatif::ProgressBar,
 }
 
 impl Gen<'_> {
@@ -91,34 +93,38 @@ pub async fn fill(db: &Db, config: &DemoConfig) -> anyhow::Result<DemoSummary> {
     }
     let mut rng = Rng::with_seed(config.seed);
     let accounts = people::accounts((config.rows / 25).clamp(12, 400) as usize, &mut rng);
-    let mut gen = Gen { db, rng, accounts, rows: config.rows, anchor: config.anchor_ms, window: 30 * DAY_MS };
+    let progress = crate::progress::counter("accounts and console logs");
+    let mut gen = Gen { db, rng, accounts, rows: config.rows, anchor: config.anchor_ms, window: 30 * DAY_MS, progress };
     let mut summary = DemoSummary::default();
     let mut clock = std::time::Instant::now();
-    let mut lap = |summary: &mut DemoSummary, what| {
-        summary.timings.push((what, clock.elapsed()));
+    // Each phase's time goes into the summary; the display names the next one.
+    let mut lap = |summary: &mut DemoSummary, gen: &Gen<'_>, done, next: &'static str| {
+        summary.timings.push((done, clock.elapsed()));
         clock = std::time::Instant::now();
+        gen.progress.set_message(next);
     };
     for p in crate::partitions::partitioned(db).await? {
         crate::partitions::prepare(db, &p.table, gen.anchor - gen.window, gen.anchor).await?;
     }
     summary.tables.push(("account", write_accounts(&gen).await?));
     summary.tables.extend(console::generate(&mut gen).await?);
-    lap(&mut summary, "accounts and console logs");
+    lap(&mut summary, &gen, "accounts and console logs", "call detail records");
     summary.tables.push(("cdr", calls::generate(&mut gen).await?));
-    lap(&mut summary, "call detail records");
+    lap(&mut summary, &gen, "call detail records", "SIP sessions");
     summary.tables.push(("sip_session", sip::generate(&mut gen).await?));
-    lap(&mut summary, "SIP sessions");
+    lap(&mut summary, &gen, "SIP sessions", "messages");
     summary.tables.extend(messages::generate(&mut gen).await?);
-    lap(&mut summary, "messages");
+    lap(&mut summary, &gen, "messages", "statistics");
     if let Some(sql) = db.backend.after_bulk_load() {
         sqlx::query(sql).execute(&db.writer).await?;
-        lap(&mut summary, "statistics");
+        lap(&mut summary, &gen, "statistics", "");
     }
+    gen.progress.finish_and_clear();
     Ok(summary)
 }
 
 async fn write_accounts(gen: &Gen<'_>) -> anyhow::Result<u64> {
-    let mut out = BatchInsert::with_ids(gen.db);
+    let mut out = BatchInsert::with_ids(gen.db, &gen.progress);
     for a in &gen.accounts {
         out.row(Account {
             id: a.id,

@@ -51,7 +51,7 @@ async fn write(out: &mut BatchInsert<'_, SipSession>, e: Event<'_>) -> anyhow::R
 }
 
 pub async fn generate(gen: &mut Gen<'_>) -> anyhow::Result<u64> {
-    let mut out = BatchInsert::new(gen.db);
+    let mut out = BatchInsert::new(gen.db, &gen.progress);
     let mut written = 0u64;
     let mut open_sessions = 0;
     while written < gen.rows {

@@ -23,6 +23,7 @@ mod masking;
 mod openapi;
 mod partitions;
 mod pinned_outputs;
+mod plans;
 mod reconcile;
 mod roles;
 mod settings;
