@@ -31,6 +31,7 @@ enum Shape {
     Derived,
 }
 
+#[derive(Clone, Copy)]
 struct Table {
     name: &'static str,
     shape: Shape,
@@ -64,10 +65,7 @@ const TABLES: &[Table] = &[
 /// Every table: [`TABLES`], then the hourly counts of the logs that keep them.
 fn all_tables() -> impl Iterator<Item = Table> {
     let derived = app::list::Category::LOGS.iter().filter_map(|c| c.spec().hourly);
-    TABLES
-        .iter()
-        .map(|t| Table { name: t.name, shape: t.shape })
-        .chain(derived.map(|name| Table { name, shape: Shape::Derived }))
+    TABLES.iter().copied().chain(derived.map(|name| Table { name, shape: Shape::Derived }))
 }
 
 /// Rows per batch unless told otherwise.
@@ -168,9 +166,9 @@ async fn copy_table(from: &Db, to: &Db, table: &Table, batch_rows: u64) -> anyho
     let mut copied = 0;
     match table.shape {
         Shape::Keyed { sequence } => {
-            // Resumed from what the destination already has: batches are written whole.
             // The source's months, made before its rows arrive (else a default partition takes them).
             crate::partitions::prepare_like(to, table.name, from).await?;
+            // Resumed from what the destination already has: batches are written whole.
             let mut last = scalar(to, &format!("SELECT COALESCE(MAX(id), 0) FROM {}", table.name)).await?;
             bar.set_position(count(to, table.name).await?.max(0) as u64);
             loop {

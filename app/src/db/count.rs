@@ -25,10 +25,14 @@ pub fn hour_of(at_ms: i64) -> i64 {
     at_ms - at_ms.rem_euclid(HOUR_MS)
 }
 
-/// The conditions of a list request's filters on the hourly counts, when its filters are all
-/// codes and flags they are kept by (and the log keeps them); `None` otherwise.
-fn hourly_codes(spec: &'static CategorySpec, params: &ListParams, filter: &ListFilter) -> Option<Vec<SimpleExpr>> {
-    spec.hourly?;
+/// The log's hourly counts and the conditions of a list request's filters on them, when its
+/// filters are all codes and flags they are kept by (and the log keeps them); `None` otherwise.
+fn hourly_codes(
+    spec: &'static CategorySpec,
+    params: &ListParams,
+    filter: &ListFilter,
+) -> Option<(&'static str, Vec<SimpleExpr>)> {
+    let hourly = spec.hourly?;
     if params.text.is_some() {
         return None;
     }
@@ -42,7 +46,7 @@ fn hourly_codes(spec: &'static CategorySpec, params: &ListParams, filter: &ListF
             _ => return None,
         }
     }
-    Some(codes)
+    Some((hourly, codes))
 }
 
 /// The whole hours of a range: the first that starts at or after `from`, and the end of the
@@ -66,9 +70,9 @@ pub fn from_hours(
     params: &ListParams,
     filter: &ListFilter,
 ) -> Option<SelectStatement> {
-    let codes = hourly_codes(spec, params, filter)?;
+    let (hourly, codes) = hourly_codes(spec, params, filter)?;
     let (first_whole, end_whole) = whole_hours(params)?;
-    let mut total = subquery(hour_sums(spec, &codes, first_whole, end_whole, false)?);
+    let mut total = subquery(hour_sums(hourly, &codes, first_whole, end_whole, false));
     let (from, until) = (params.range.from, params.range.until);
     if let (Some(from), Some(first)) = (from, first_whole) {
         total = total.add(subquery(rows_between(spec, table, &codes, from, first)));
@@ -79,20 +83,20 @@ pub fn from_hours(
     Some(Query::select().expr(total).to_owned())
 }
 
-/// The sum of the hourly counts matching `codes` in [first, end): in all (`by_hour` false),
-/// or per hour, newest first.
+/// The sum of the counts in `hourly` matching `codes` in [first, end): in all (`by_hour`
+/// false), or per hour, newest first.
 fn hour_sums(
-    spec: &'static CategorySpec,
+    hourly: &'static str,
     codes: &[SimpleExpr],
     first: Option<i64>,
     end: Option<i64>,
     by_hour: bool,
-) -> Option<SelectStatement> {
+) -> SelectStatement {
     let hour = || Expr::col(Alias::new("hour"));
     let sum =
         Func::cast_as(Func::coalesce([Expr::col(Alias::new("n")).sum(), Expr::val(0).into()]), Alias::new("BIGINT"));
     let mut hours = Query::select();
-    hours.from(Alias::new(spec.hourly?)).cond_where(all(codes));
+    hours.from(Alias::new(hourly)).cond_where(all(codes));
     if by_hour {
         hours.column(Alias::new("hour")).group_by_col(Alias::new("hour")).order_by(Alias::new("hour"), Order::Desc);
     }
@@ -103,7 +107,7 @@ fn hour_sums(
     if let Some(end) = end {
         hours.and_where(hour().lt(end));
     }
-    Some(hours)
+    hours
 }
 
 /// `COUNT(*)` of the rows matching `codes` with a time in [lower, upper).
@@ -141,11 +145,12 @@ pub async fn seek(
 ) -> Result<Option<(SimpleExpr, u64)>, sqlx::Error> {
     let offset = params.offset();
     let by_time = params.sort.key.is_none_or(|key| spec.sort_column(key) == Some(spec.time));
-    let Some(codes) = hourly_codes(spec, params, filter).filter(|_| by_time && offset >= SEEK_FROM) else {
-        return Ok(None);
-    };
+    if !by_time || offset < SEEK_FROM {
+        return Ok(None); // Before looking at the filters: most pages stop here.
+    }
+    let Some((hourly, codes)) = hourly_codes(spec, params, filter) else { return Ok(None) };
     let Some((first_whole, end_whole)) = whole_hours(params) else { return Ok(None) };
-    let Some(hours) = hour_sums(spec, &codes, first_whole, end_whole, true) else { return Ok(None) };
+    let hours = hour_sums(hourly, &codes, first_whole, end_whole, true);
     let mut hours: Vec<(i64, i64)> = db
         .fetch_all(&hours)
         .await?
