@@ -5,7 +5,6 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export PATH="$HOME/.cargo/bin:$ROOT/end2end/node_modules/.bin:$PATH"
-CARGO_LEPTOS=0.3.6
 WASM_BINDGEN=0.2.129
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
@@ -14,10 +13,6 @@ as_root() { if [[ $(id -u) == 0 ]]; then "$@"; else sudo "$@"; fi; }
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32 target"
   rustup target add wasm32-unknown-unknown
-fi
-if [[ "$(cargo leptos --version 2>/dev/null)" != *"$CARGO_LEPTOS"* ]]; then
-  say "installing cargo-leptos $CARGO_LEPTOS (about 12 minutes on 2 cores, once)"
-  cargo install cargo-leptos --version "$CARGO_LEPTOS" --locked --features no_downloads
 fi
 if [[ "$(wasm-bindgen --version 2>/dev/null)" != *"$WASM_BINDGEN"* ]]; then
   say "installing wasm-bindgen-cli $WASM_BINDGEN"

@@ -38,6 +38,7 @@ pub const SPEC: CategorySpec = CategorySpec {
     detail: &[],
     accounts: &[],
     hourly: None,
+    text_index: None,
 };
 
 /// The page of one account.

@@ -42,6 +42,7 @@ pub const SPEC: CategorySpec = CategorySpec {
     detail: &[C::new("Message Link", ActivationMessage::message_link), C::new("Token", ActivationMessage::token)],
     accounts: &[ActivationMessage::account_id],
     hourly: None,
+    text_index: None,
 };
 
 #[cfg(feature = "ssr")]

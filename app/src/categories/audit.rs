@@ -45,6 +45,7 @@ pub const SPEC: CategorySpec = CategorySpec {
     detail: &[],
     accounts: &[],
     hourly: None,
+    text_index: None,
 };
 
 /// The Auditing list: every cell as its column declares it.

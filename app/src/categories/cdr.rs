@@ -70,6 +70,7 @@ pub const SPEC: CategorySpec = CategorySpec {
     detail: &[C::new("Caller User Agent", Cdr::caller_user_agent), C::new("Callee User Agent", Cdr::callee_user_agent)],
     accounts: &[Cdr::caller_account_id, Cdr::callee_account_id],
     hourly: Some("cdr_hourly"),
+    text_index: Some("cdr_text"),
 };
 
 #[cfg(feature = "ssr")]

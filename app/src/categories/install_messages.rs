@@ -43,6 +43,7 @@ pub const SPEC: CategorySpec = CategorySpec {
     detail: &[C::new("Message Link", InstallMessage::message_link), C::new("Token", InstallMessage::token)],
     accounts: &[InstallMessage::account_id],
     hourly: None,
+    text_index: None,
 };
 
 #[cfg(feature = "ssr")]

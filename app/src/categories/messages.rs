@@ -48,6 +48,7 @@ pub const SPEC: CategorySpec = CategorySpec {
     detail: &[],
     accounts: &[SecureMessage::from_account_id, SecureMessage::to_account_id],
     hourly: Some("secure_message_hourly"),
+    text_index: Some("secure_message_text"),
 };
 
 /// How long a message may wait in the queue before it expires.

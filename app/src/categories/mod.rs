@@ -42,7 +42,7 @@ mod tests {
 
     /// The page query's SQL and bound values for a URL query of `T`.
     fn sql<T: LogTable>(raw: &str) -> Result<(String, String), AppError> {
-        let req = ListRequest::from_query::<T>(raw, &RenderCtx::utc())?;
+        let req = ListRequest::from_query::<T>(raw, &RenderCtx::utc(), crate::db::Backend::Sqlite)?;
         let (text, values) =
             req.query.page(req.params.size.0 as u64, req.params.offset(), None).build(SqliteQueryBuilder);
         Ok((text, format!("{:?}", values.0)))

@@ -36,6 +36,7 @@ pub const SPEC: CategorySpec = CategorySpec {
     detail: &[C::new("Registered at", Registration::registered_at)],
     accounts: &[],
     hourly: None,
+    text_index: None,
 };
 
 /// Splits `ip:port` (or `[v6]:port`) into its address and port.

@@ -32,6 +32,7 @@ pub const SPEC: CategorySpec = CategorySpec {
     detail: &[C::new("Details", SecurityEvent::details)],
     accounts: &[],
     hourly: Some("security_event_hourly"),
+    text_index: Some("security_event_text"),
 };
 
 #[cfg(feature = "ssr")]

@@ -51,6 +51,7 @@ pub const SPEC: CategorySpec = CategorySpec {
     detail: &[],
     accounts: &[SipSession::account_id],
     hourly: Some("sip_session_hourly"),
+    text_index: None,
 };
 
 #[cfg(feature = "ssr")]

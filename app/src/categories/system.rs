@@ -39,6 +39,7 @@ pub const SPEC: CategorySpec = CategorySpec {
     detail: &[],
     accounts: &[],
     hourly: None,
+    text_index: None,
 };
 
 /// The System Events list: every cell as its column declares it.

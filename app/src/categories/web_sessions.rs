@@ -44,6 +44,7 @@ pub const SPEC: CategorySpec = CategorySpec {
     detail: &[],
     accounts: &[],
     hourly: Some("web_session_hourly"),
+    text_index: Some("web_session_text"),
 };
 
 /// The Web Sessions list: every cell as its column declares it.
@@ -65,7 +66,7 @@ mod tests {
 
     /// The page query's SQL and bound values for a URL query.
     fn sql(raw: &str) -> Result<(String, String), AppError> {
-        let req = ListRequest::from_query::<WebSessions>(raw, &RenderCtx::utc())?;
+        let req = ListRequest::from_query::<WebSessions>(raw, &RenderCtx::utc(), crate::db::Backend::Sqlite)?;
         let (text, values) =
             req.query.page(req.params.size.0 as u64, req.params.offset(), None).build(SqliteQueryBuilder);
         Ok((text, format!("{:?}", values.0)))

@@ -51,7 +51,9 @@ async fn history<T: LogTable>(
     id: i64,
     ctx: &RenderCtx,
 ) -> Result<(AccountSection, Vec<TimelineEntry>), AppError> {
-    let (Some(filter), Some(req)) = (T::SPEC.account_filter(), ListRequest::of_account::<T>(id, RECENT)) else {
+    let (Some(filter), Some(req)) =
+        (T::SPEC.account_filter(), ListRequest::of_account::<T>(state.db.backend, id, RECENT))
+    else {
         return Err(AppError::internal("account overview", "a log without an account filter"));
     };
     let (total, rows) = read_page::<T>(state, &req, ctx).await?;

@@ -120,7 +120,7 @@ pub async fn export(
 
 async fn export_of<T: LogTable>(state: &AppState, exporter: &Exporter, raw_query: &str) -> Result<CsvExport, AppError> {
     let ctx = RenderCtx::load(&state.db).await?.seen_by(exporter.caller());
-    let req = ListRequest::from_query::<T>(raw_query, &ctx)?;
+    let req = ListRequest::from_query::<T>(raw_query, &ctx, state.db.backend)?;
     let slot = state.exports.take(&exporter.caller().username)?;
     let zone = ctx.zone.name().replace('/', "_");
     let file_name = format!("{}-{zone}.csv", T::CATEGORY.slug());

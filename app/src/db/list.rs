@@ -6,7 +6,7 @@ use super::params::{Direction, ListParams, QueryParams};
 use super::query::{by_id, ListQuery};
 use super::record::{CellValue, Stored};
 use super::render::{duration, RenderCtx};
-use super::AppState;
+use super::{AppState, Backend};
 use crate::auth::Reader;
 use crate::categories::with_log_table;
 use crate::error::AppError;
@@ -153,7 +153,7 @@ pub struct ListRequest {
 
 impl ListRequest {
     /// Parses and validates a list's URL query (`page=2&result=...`) in the zone of `ctx`.
-    pub fn from_query<T: LogTable>(raw_query: &str, ctx: &RenderCtx) -> Result<Self, AppError> {
+    pub fn from_query<T: LogTable>(raw_query: &str, ctx: &RenderCtx, backend: Backend) -> Result<Self, AppError> {
         let mut q = QueryParams::parse(raw_query)?;
         let params = ListParams::parse(&mut q, T::SPEC, ctx.zone)?;
         let filter = ListFilter::parse(&mut q, T::SPEC)?;
@@ -161,19 +161,19 @@ impl ListRequest {
         if ctx.numbers_hidden() {
             refuse_masked_selection(T::SPEC, &params, &filter)?;
         }
-        Ok(Self::new::<T>(params, filter, ctx.numbers_hidden()))
+        Ok(Self::new::<T>(backend, params, filter, ctx.numbers_hidden()))
     }
 
     /// The newest `size` rows bound to an account, or `None` when the list has no account
     /// filter.
-    pub fn of_account<T: LogTable>(id: i64, size: u32) -> Option<Self> {
+    pub fn of_account<T: LogTable>(backend: Backend, id: i64, size: u32) -> Option<Self> {
         let filter = ListFilter::account(T::SPEC, id)?;
-        Some(Self::new::<T>(ListParams::first(size), filter, false))
+        Some(Self::new::<T>(backend, ListParams::first(size), filter, false))
     }
 
     /// `numbers_hidden`: the free text does not look in masked columns.
-    fn new<T: LogTable>(params: ListParams, filter: ListFilter, numbers_hidden: bool) -> Self {
-        let query = ListQuery::new::<T::Row>(T::SPEC, &params, filter.conditions(), numbers_hidden);
+    fn new<T: LogTable>(backend: Backend, params: ListParams, filter: ListFilter, numbers_hidden: bool) -> Self {
+        let query = ListQuery::new::<T::Row>(backend, T::SPEC, &params, filter.conditions(), numbers_hidden);
         let count = super::count::from_hours(T::SPEC, <T::Row as Record>::TABLE, &params, &filter)
             .unwrap_or_else(|| query.count());
         ListRequest { params, filter, query, count }
@@ -229,7 +229,7 @@ pub async fn read_page<T: LogTable>(
 
 async fn page_of<T: LogTable>(state: &AppState, reader: &Reader, raw_query: &str) -> Result<LogPage, AppError> {
     let ctx = RenderCtx::load(&state.db).await?.seen_by(reader.caller());
-    let req = ListRequest::from_query::<T>(raw_query, &ctx)?;
+    let req = ListRequest::from_query::<T>(raw_query, &ctx, state.db.backend)?;
     let (total, rows) = read_page::<T>(state, &req, &ctx).await?;
     Ok(LogPage {
         rows: rows.iter().map(|r| LogRow { id: r.row_id(), cells: T::cells(r, &ctx) }).collect(),
@@ -277,7 +277,7 @@ async fn items_of<T: LogTable>(
     raw_query: &str,
 ) -> Result<serde_json::Value, AppError> {
     let ctx = RenderCtx::load(&state.db).await?.seen_by(reader.caller());
-    let req = ListRequest::from_query::<T>(raw_query, &ctx)?;
+    let req = ListRequest::from_query::<T>(raw_query, &ctx, state.db.backend)?;
     let (total, items) = read_page::<T>(state, &req, &ctx).await?;
     Ok(serde_json::json!({ "total": total, "items": items }))
 }
@@ -334,4 +334,14 @@ pub fn table_shape(category: Category) -> (&'static [crate::list::Column], bool)
 /// The table a category's rows are stored in (its list may read them through a view).
 pub fn table_name(category: Category) -> &'static str {
     with_log_table!(category, T => <<T as LogTable>::Row as Record>::TABLE)
+}
+
+/// The columns of a category's rows the free text looks in (`=> searched`); those stored in
+/// its table are what its full-text index holds.
+pub fn searched_columns(category: Category) -> Vec<Column> {
+    with_log_table!(category, T => <<T as LogTable>::Row as Record>::COLUMNS)
+        .iter()
+        .filter(|c| c.searched)
+        .copied()
+        .collect()
 }

@@ -19,6 +19,24 @@ use sea_query_binder::{SqlxBinder, SqlxValues};
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
+/// At most this many trigrams of a free text are looked up: any of them narrows, and a long
+/// text's first, last and evenly spaced ones narrow as well as all of them.
+const MAX_TRIGRAMS: usize = 12;
+
+/// The distinct three-character windows of `text`, at most [`MAX_TRIGRAMS`] of them.
+fn trigrams(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut all: Vec<String> = chars.windows(3).map(|w| w.iter().collect()).collect();
+    all.dedup();
+    if all.len() > MAX_TRIGRAMS {
+        let last = all.len() - 1;
+        all = (0..MAX_TRIGRAMS).map(|i| all[i * last / (MAX_TRIGRAMS - 1)].clone()).collect();
+    }
+    all.sort();
+    all.dedup();
+    all
+}
+
 /// The SQL dialect of the connected database. Queries are built once with sea-query and
 /// rendered for the dialect, so the same code serves SQLite and PostgreSQL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,12 +78,46 @@ impl Backend {
         }
     }
 
+    /// The rows a full-text index says may contain `text` in one of `columns`, as a condition
+    /// on `id`; `None` where the LIKE that follows must find them alone. On SQLite the log's
+    /// FTS5 table `index` (trigram tokenizer, `detail=column`) is asked for the rows holding
+    /// every trigram of the text in one of the columns: a superset of the LIKE's matches (the
+    /// index folds case at least as far as LIKE does), which the LIKE then narrows, so results
+    /// are exactly the LIKE's. A text under three characters has no trigram. On PostgreSQL
+    /// the trigram indexes on `LOWER(column)` serve the LIKE itself (`pg_trgm`).
+    pub fn free_text_candidates(
+        self,
+        index: &'static str,
+        id: crate::list::Column,
+        columns: &[crate::list::Column],
+        text: &str,
+    ) -> Option<sea_query::SimpleExpr> {
+        if self == Backend::Postgres || columns.is_empty() {
+            return None;
+        }
+        let trigrams = trigrams(text);
+        if trigrams.is_empty() {
+            return None;
+        }
+        let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
+        let terms: Vec<String> = trigrams.iter().map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect();
+        let search = format!("{{{}}} : ({})", names.join(" "), terms.join(" AND "));
+        let rows = Query::select()
+            .column(Alias::new("rowid"))
+            .from(Alias::new(index))
+            .and_where(Expr::col(Alias::new(index)).binary(sea_query::BinOper::Custom("MATCH"), Expr::val(search)))
+            .to_owned();
+        Some(Expr::col(id).in_subquery(rows))
+    }
+
     /// The tables of the database, but the migrations' own: what `pslog copy` must know.
     pub fn tables_sql(self) -> &'static str {
         match self {
+            // Ordinary tables only: a full-text index (virtual) and its shadow tables are
+            // rebuilt by the destination's own triggers as the rows arrive.
             Backend::Sqlite => {
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
-                 AND name <> '_sqlx_migrations' ORDER BY name"
+                "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' \
+                 AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations' ORDER BY name"
             }
             // Partitioned tables once, not their partitions (rows are read through the parent).
             Backend::Postgres => {
@@ -282,5 +334,31 @@ impl AppState {
     pub fn from_context() -> Result<AppState, AppError> {
         leptos::prelude::use_context::<AppState>()
             .ok_or_else(|| AppError::internal("state", "AppState is not provided as context"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trigrams;
+
+    #[test]
+    fn a_text_under_three_characters_has_no_trigram() {
+        assert!(trigrams("ab").is_empty());
+        assert!(trigrams("").is_empty());
+    }
+
+    #[test]
+    fn trigrams_are_every_window_once() {
+        assert_eq!(trigrams("Ricci"), ["Ric", "cci", "icc"]);
+        assert_eq!(trigrams("aaaa"), ["aaa"]);
+        assert_eq!(trigrams("é\"x"), ["é\"x"]);
+    }
+
+    #[test]
+    fn a_long_text_keeps_its_first_and_last_trigrams() {
+        let text = "abcdefghijklmnopqrstuvwxyz";
+        let some = trigrams(text);
+        assert!(some.len() <= super::MAX_TRIGRAMS);
+        assert!(some.contains(&"abc".to_owned()) && some.contains(&"xyz".to_owned()));
     }
 }

@@ -7,6 +7,7 @@
 //! rows), and the outer query reads only those rows.
 
 use super::params::{Direction, ListParams, TextPrefix};
+use super::Backend;
 use crate::list::{CategorySpec, Column, Record};
 use sea_query::{Alias, BinOper, Condition, Expr, Func, NullOrdering, Order, Query, SelectStatement, SimpleExpr};
 
@@ -58,9 +59,10 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
-    /// The query of `params` and `filters`; with `numbers_hidden` the free text does not look
-    /// in masked columns (their hidden digits would match).
+    /// The query of `params` and `filters` on `backend`; with `numbers_hidden` the free text
+    /// does not look in masked columns (their hidden digits would match).
     pub fn new<R: Record>(
+        backend: Backend,
         spec: &CategorySpec,
         params: &ListParams,
         filters: Vec<Condition>,
@@ -77,11 +79,15 @@ impl ListQuery {
             condition = condition.add(f);
         }
         if let Some(text) = &params.text {
-            let any = R::COLUMNS
-                .iter()
-                .filter(|c| c.searched && !(numbers_hidden && c.masked))
-                .fold(Condition::any(), |any, c| any.add(contains(*c, &text.0)));
-            condition = condition.add(any);
+            let searched: Vec<Column> =
+                R::COLUMNS.iter().filter(|c| c.searched && !(numbers_hidden && c.masked)).copied().collect();
+            let candidates = spec
+                .text_index
+                .and_then(|index| backend.free_text_candidates(index, id_column::<R>(), &searched, &text.0));
+            if let Some(candidates) = candidates {
+                condition = condition.add(candidates);
+            }
+            condition = condition.add(searched.iter().fold(Condition::any(), |any, c| any.add(contains(*c, &text.0))));
         }
         let dir = match params.sort.direction {
             Direction::Ascending => Order::Asc,

@@ -50,6 +50,11 @@ pub struct CategorySpec {
     /// ([`CategorySpec::hourly_columns`]), kept by the database's triggers: totals over those
     /// filters are read from it (`crate::db::count`). The big logs have one.
     pub hourly: Option<&'static str>,
+    /// The log's full-text index of its searched columns (SQLite FTS5, trigram tokenizer; on
+    /// PostgreSQL trigram indexes on the columns themselves): the free text asks it for
+    /// candidate rows instead of reading them all ([`crate::db::Backend::free_text_candidates`]).
+    /// The big logs whose searched columns are all stored have one.
+    pub text_index: Option<&'static str>,
 }
 
 impl CategorySpec {

@@ -15,6 +15,7 @@ mod copy;
 mod counts;
 mod demo_data;
 mod forwarding;
+mod free_text;
 mod fuzz;
 mod hardening;
 mod import;

@@ -50,9 +50,11 @@ async fn list_questions_never_read_a_whole_table() {
         ("callee=Ricci", false, true),
         ("sort=caller&page=200", true, false),
         ("sort=disposition&dir=asc&page=30", true, false),
+        ("q=Ricci", false, true),
+        ("q=busy&call_type=CALL&page=3", false, true),
     ];
     for (query, in_index_order, seeks) in questions {
-        let req = ListRequest::from_query::<Cdrs>(query, &ctx).unwrap();
+        let req = ListRequest::from_query::<Cdrs>(query, &ctx, app.db.backend).unwrap();
         let page = req.query.page(req.params.size.0 as u64, req.params.offset(), None);
         for (what, steps) in [("page", plan(&app, &page).await), ("total", plan(&app, &req.count).await)] {
             for (step, _) in &steps {
@@ -64,6 +66,10 @@ async fn list_questions_never_read_a_whole_table() {
             if what == "page" && in_index_order {
                 let sorts = steps.iter().any(|(s, inner)| *inner && s.contains("TEMP B-TREE FOR ORDER BY"));
                 assert!(!sorts, "{query}: sorts every match: {steps:?}");
+            }
+            if query.contains("q=") {
+                let asks_index = steps.iter().any(|(s, _)| s.starts_with("SCAN cdr_text VIRTUAL TABLE"));
+                assert!(asks_index, "{query}: the {what} does not ask the full-text index: {steps:?}");
             }
             if what == "page" && seeks {
                 let seek = steps.iter().any(|(s, inner)| *inner && s.starts_with("SEARCH cdr USING"));
