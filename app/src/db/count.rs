@@ -8,8 +8,9 @@
 //! (column, time) indexes: exact, and a few thousand rows read instead of millions. Any other
 //! filter (free text, a prefix, an account) is counted from the rows, as before.
 //!
-//! The same counts find where a deep page of such a list starts ([`seek`]): the hour its
-//! first row falls in, so that page 20,000 skips the rows of one hour, not 20,000 pages.
+//! The same counts find where a page of such a list lies ([`seek`]): the hours that hold its
+//! rows, so that page 20,000 skips the rows of one hour, not 20,000 pages, and a page of a
+//! rare combination of codes reads the few hours that hold one, not every row of one code.
 
 use super::filters::{FilterValue, ListFilter};
 use super::params::{Direction, ListParams};
@@ -127,15 +128,30 @@ fn rows_between(
         .to_owned()
 }
 
-/// Pages up to this many rows deep are read with a plain OFFSET: skipping that many index
-/// entries costs less than reading the hourly counts.
+/// Pages up to this many rows deep of a list without filters are read with a plain OFFSET:
+/// skipping that many index entries costs less than reading the hourly counts.
 pub const SEEK_FROM: u64 = 5_000;
 
-/// Where a deep page of a time-ordered list starts, found from the hourly counts instead of
-/// by skipping `offset` rows one by one: the hour the page's first row falls in, as a
-/// condition on the time (every earlier row is newer than that hour, or older going up),
-/// and what is left to skip inside it. `None` when the counts cannot say (other filters, a
-/// sort by another column) or the page is shallow.
+/// At most this many separate spans of time narrow a page ([`seek`]); a page whose rows are
+/// scattered over more is narrowed to one span, from its first row's hour to its last's.
+const MAX_SPANS: usize = 32;
+
+/// A span of a list's time in list order, and how many of its rows match (`None`: the far
+/// end beyond the whole hours, not counted).
+struct Span {
+    lower: Option<i64>,
+    upper: Option<i64>,
+    rows: Option<u64>,
+}
+
+/// Where a page of a time-ordered list lies, found from the hourly counts instead of by
+/// walking rows: the spans of time that hold its rows (the hour its first row falls in, each
+/// hour holding matches up to the hour of its last row), as a condition on the time, and
+/// what is left to skip in the first of them. A deep page skips one hour's rows, not 20,000
+/// pages'; a page of a rare combination of codes reads only the hours that hold one (one
+/// match in a million: that one hour, not every BUSY call). `None` when the counts cannot
+/// say (other filters, a sort by another column), and for shallow pages without filters
+/// (the newest rows are found at once).
 pub async fn seek(
     db: &super::Db,
     spec: &'static CategorySpec,
@@ -145,47 +161,107 @@ pub async fn seek(
 ) -> Result<Option<(SimpleExpr, u64)>, sqlx::Error> {
     let offset = params.offset();
     let by_time = params.sort.key.is_none_or(|key| spec.sort_column(key) == Some(spec.time));
-    if !by_time || offset < SEEK_FROM {
+    if !by_time || (offset < SEEK_FROM && filter.0.is_empty()) {
         return Ok(None); // Before looking at the filters: most pages stop here.
     }
     let Some((hourly, codes)) = hourly_codes(spec, params, filter) else { return Ok(None) };
     let Some((first_whole, end_whole)) = whole_hours(params) else { return Ok(None) };
-    let hours = hour_sums(hourly, &codes, first_whole, end_whole, true);
-    let mut hours: Vec<(i64, i64)> = db
+    let spans = spans(db, spec, table, params, &codes, hourly, (first_whole, end_whole)).await?;
+    let mut spans = spans.into_iter();
+    // The span the page's first row is in.
+    let mut skipped = 0u64;
+    let first = loop {
+        // Past the last row: an empty page, without walking the rows to find that out.
+        let Some(span) = spans.next() else { return Ok(Some((Expr::value(false), 0))) };
+        match span.rows {
+            Some(n) if skipped + n <= offset => skipped += n,
+            _ => break span,
+        }
+    };
+    let inside = offset - skipped;
+    // Then every span up to the one that holds the page's last row.
+    let needed = inside + params.size.0 as u64;
+    let mut found = first.rows;
+    let mut page = vec![first];
+    while let Some(n) = found.filter(|n| *n < needed) {
+        let Some(span) = spans.next() else { break };
+        found = span.rows.map(|more| n + more);
+        page.push(span);
+    }
+    Ok(Some((within(spec, params.sort.direction, page), inside)))
+}
+
+/// The list's spans in list order: the partial hour at the end it starts from (when the range
+/// cuts one), the whole hours holding matching rows, then the far side beyond them (the other
+/// partial hour), whose rows are never counted.
+async fn spans(
+    db: &super::Db,
+    spec: &'static CategorySpec,
+    table: &'static str,
+    params: &ListParams,
+    codes: &[SimpleExpr],
+    hourly: &'static str,
+    (first_whole, end_whole): (Option<i64>, Option<i64>),
+) -> Result<Vec<Span>, sqlx::Error> {
+    let hours = hour_sums(hourly, codes, first_whole, end_whole, true);
+    let mut hours: Vec<Span> = db
         .fetch_all(&hours)
         .await?
         .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .map(|r| {
+            let (hour, n): (i64, i64) = (r.try_get(0)?, r.try_get(1)?);
+            Ok(Span { lower: Some(hour), upper: Some(hour + HOUR_MS), rows: Some(n.max(0) as u64) })
+        })
         .collect::<Result<_, sqlx::Error>>()?;
     let descending = params.sort.direction == Direction::Descending;
-    // The partial hour at the end the list starts from comes first.
-    let (edge, hours_in_order) = if descending {
-        (params.range.until.zip(end_whole).map(|(until, end)| (end, until)), hours)
+    let (near, far) = if descending {
+        let near = params.range.until.zip(end_whole).map(|(until, end)| (end, until));
+        (near, first_whole.map(|first| Span { lower: None, upper: Some(first), rows: None }))
     } else {
         hours.reverse();
-        (params.range.from.zip(first_whole), hours)
+        let near = params.range.from.zip(first_whole);
+        (near, end_whole.map(|end| Span { lower: Some(end), upper: None, rows: None }))
     };
-    let mut skipped = 0u64;
-    if let Some((lower, upper)) = edge {
-        let row = db.fetch_optional(&rows_between(spec, table, &codes, lower, upper)).await?;
-        skipped = row.map(|r| r.try_get::<i64, _>(0)).transpose()?.unwrap_or(0).max(0) as u64;
-        if skipped > offset {
-            return Ok(None);
+    let mut spans = Vec::with_capacity(hours.len() + 2);
+    if let Some((lower, upper)) = near {
+        let row = db.fetch_optional(&rows_between(spec, table, codes, lower, upper)).await?;
+        let n = row.map(|r| r.try_get::<i64, _>(0)).transpose()?.unwrap_or(0).max(0) as u64;
+        spans.push(Span { lower: Some(lower), upper: Some(upper), rows: Some(n) });
+    }
+    spans.extend(hours);
+    spans.extend(far);
+    Ok(spans)
+}
+
+/// The condition on the time that keeps a page's spans (in list order): each run of adjacent
+/// spans as one range, or, past [`MAX_SPANS`] runs, one range over all of them.
+fn within(spec: &CategorySpec, direction: Direction, mut page: Vec<Span>) -> SimpleExpr {
+    if direction == Direction::Ascending {
+        page.reverse(); // Newest first from here on.
+    }
+    let mut runs: Vec<Span> = Vec::with_capacity(page.len());
+    for span in page {
+        match runs.last_mut() {
+            Some(run) if run.lower.is_some() && run.lower == span.upper => run.lower = span.lower,
+            _ => runs.push(span),
         }
+    }
+    if runs.len() > MAX_SPANS {
+        let (upper, lower) = (runs[0].upper, runs[runs.len() - 1].lower);
+        runs = vec![Span { lower, upper, rows: None }];
     }
     let time = || Expr::col(spec.time);
-    for (hour, n) in hours_in_order {
-        let n = n.max(0) as u64;
-        if skipped + n > offset {
-            let within = if descending { time().lt(hour + HOUR_MS) } else { time().gte(hour) };
-            return Ok(Some((within, offset - skipped)));
+    let any = runs.iter().fold(Condition::any(), |any, run| {
+        let mut range = Condition::all();
+        if let Some(lower) = run.lower {
+            range = range.add(time().gte(lower));
         }
-        skipped += n;
-    }
-    // Past every whole hour: in the partial hour at the far end, or past the last row.
-    let beyond =
-        if descending { first_whole.map(|first| time().lt(first)) } else { end_whole.map(|end| time().gte(end)) };
-    Ok(beyond.map(|within| (within, offset - skipped)))
+        if let Some(upper) = run.upper {
+            range = range.add(time().lt(upper));
+        }
+        any.add(range)
+    });
+    any.into()
 }
 
 fn all(codes: &[SimpleExpr]) -> Condition {

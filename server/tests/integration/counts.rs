@@ -184,12 +184,16 @@ async fn deep_pages_found_from_the_hours_are_the_pages_of_the_rows() {
         ("result=SUCCESS".into(), "result = 'SUCCESS'".into(), "DESC"),
         (range.clone(), in_range.clone(), "DESC"),
         (format!("{range}&dir=asc&result=SUCCESS"), format!("{in_range} AND result = 'SUCCESS'"), "ASC"),
+        (format!("{range}&result=LOGIN_FAILED"), format!("{in_range} AND result = 'LOGIN_FAILED'"), "DESC"),
+        ("result=SESSION_TIMEOUT".into(), "result = 'SESSION_TIMEOUT'".into(), "DESC"),
+        ("dir=asc&result=SESSION_TIMEOUT".into(), "result = 'SESSION_TIMEOUT'".into(), "ASC"),
     ];
     let mut deep = 0;
     for (query, condition, direction) in &cases {
         let total = app.scalar(&format!("SELECT COUNT(*) FROM web_session WHERE {condition}")).await;
-        // Pages on both sides of where the hours take over from OFFSET, and the last ones.
-        for page in [40, 50, 51, 52, total / 100, total / 100 + 1] {
+        // The first pages (narrowed to their hours when filtered), pages on both sides of where
+        // the hours take over from OFFSET without filters, and the last ones.
+        for page in [1, 2, 3, 40, 50, 51, 52, total / 100, total / 100 + 1].into_iter().filter(|p| *p >= 1) {
             let offset = (page - 1) * 100;
             let expected: Vec<i64> = sqlx::query_scalar(&format!(
                 "SELECT id FROM web_session WHERE {condition} ORDER BY occurred_at {direction}, id {direction} \
@@ -209,6 +213,14 @@ async fn deep_pages_found_from_the_hours_are_the_pages_of_the_rows() {
 
     // They were found from the hours: with the counts made wrong, a deep page moves.
     let right = page_ids(&app, "page=55").await;
+    let filtered = page_ids(&app, "result=SESSION_TIMEOUT").await;
     app.execute("UPDATE web_session_hourly SET n = n + 50").await;
     assert_ne!(page_ids(&app, "page=55").await, right);
+    // A filtered first page reads only the hours the counts say hold its rows.
+    app.execute(
+        "DELETE FROM web_session_hourly WHERE result = 'SESSION_TIMEOUT' \
+         AND hour = (SELECT MAX(hour) FROM web_session_hourly WHERE result = 'SESSION_TIMEOUT')",
+    )
+    .await;
+    assert_ne!(page_ids(&app, "result=SESSION_TIMEOUT").await, filtered);
 }
