@@ -18,7 +18,7 @@ use std::sync::Arc;
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
-/// Where the built files are, relative to the site root (cargo-leptos's `site-pkg-dir`).
+/// Where the built files are, relative to the site root (`scripts/build.sh` writes them).
 const PKG_DIR: &str = "pkg";
 /// The URL path the versioned files are served under.
 pub const PREFIX: &str = "assets";

@@ -27,7 +27,7 @@ use tower::ServiceExt;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::set_header::SetResponseHeaderLayer as Set;
 
-/// Where the compiled wasm, JS and CSS are (cargo-leptos writes them to `target/site`).
+/// Where the compiled wasm, JS and CSS are (`scripts/build.sh` writes them to `target/site`).
 pub fn site_root() -> String {
     std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into())
 }

@@ -14,6 +14,7 @@ use crate::list::{
     Category, CategorySpec, Cell, Column, ColumnKind, ColumnSpec, LogDetail, LogPage, LogRow, Record, Shows, SortState,
 };
 use crate::models::UtcMillis;
+use sea_query::{Alias, Expr, Query};
 use sqlx::Row;
 
 /// Which category a [`LogTable`] shows: written by the registry in `crate::categories`.
@@ -217,14 +218,44 @@ pub async fn read_page<T: LogTable>(
         Some((within, offset)) => (Some(within), offset),
         None => (None, req.params.offset()),
     };
+    let walk = req.query.has_text_candidates()
+        && walk_finds_sooner(state, table, total, offset + req.params.size.0 as u64).await?;
+    let query = if walk { req.query.walking() } else { req.query.clone() };
     let rows = state
         .db
-        .fetch_all(&req.query.page(req.params.size.0 as u64, offset, within))
+        .fetch_all(&query.page(req.params.size.0 as u64, offset, within))
         .await?
         .iter()
         .map(|row| T::read(row, ctx))
         .collect::<Result<Vec<_>, _>>()?;
     Ok((total.max(0) as u64, rows))
+}
+
+/// Whether a free-text page is found sooner by walking the rows in list order than from the
+/// full-text index's candidates. The walk reads about `through × rows / matches` rows (the
+/// matches spread over the table; `rows` estimated from the ids); the index's way reads and
+/// sorts every match. A choice of plan only: both give the same rows.
+async fn walk_finds_sooner(
+    state: &AppState,
+    table: &'static str,
+    matches: i64,
+    through: u64,
+) -> Result<bool, AppError> {
+    const SORTED_AT_ONCE: i64 = 5_000;
+    if matches <= SORTED_AT_ONCE {
+        return Ok(false);
+    }
+    let span = Query::select().expr(Expr::cust("MAX(id) - MIN(id) + 1")).from(Alias::new(table)).to_owned();
+    let rows: i64 = state
+        .db
+        .fetch_optional(&span)
+        .await?
+        .map(|r| r.try_get::<Option<i64>, _>(0))
+        .transpose()?
+        .flatten()
+        .unwrap_or(0);
+    let walked = through as f64 * rows as f64 / matches as f64;
+    Ok(walked < matches as f64)
 }
 
 async fn page_of<T: LogTable>(state: &AppState, reader: &Reader, raw_query: &str) -> Result<LogPage, AppError> {

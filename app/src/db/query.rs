@@ -47,12 +47,14 @@ fn contains(column: Column, text: &str) -> SimpleExpr {
 }
 
 /// The filtered, ordered query of one list.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ListQuery {
     /// The table or view the rows are read from.
     source: &'static str,
     columns: &'static [Column],
     condition: Condition,
+    /// The rows a full-text index says may hold the free text (the condition checks them).
+    candidates: Option<SimpleExpr>,
     order: Vec<(Column, Order)>,
     /// The free text was kept out of masked columns.
     skips_masked: bool,
@@ -69,6 +71,7 @@ impl ListQuery {
         numbers_hidden: bool,
     ) -> ListQuery {
         let mut condition = Condition::all();
+        let mut text_candidates = None;
         if let Some(from) = params.range.from {
             condition = condition.add(Expr::col(spec.time).gte(from));
         }
@@ -84,9 +87,7 @@ impl ListQuery {
             let candidates = spec
                 .text_index
                 .and_then(|index| backend.free_text_candidates(index, id_column::<R>(), &searched, &text.0));
-            if let Some(candidates) = candidates {
-                condition = condition.add(candidates);
-            }
+            text_candidates = candidates;
             condition = condition.add(searched.iter().fold(Condition::any(), |any, c| any.add(contains(*c, &text.0))));
         }
         let dir = match params.sort.direction {
@@ -104,7 +105,26 @@ impl ListQuery {
         order.push((spec.time, dir.clone()));
         order.push((id_column::<R>(), dir));
         let skips_masked = numbers_hidden && params.text.is_some() && R::COLUMNS.iter().any(|c| c.searched && c.masked);
-        ListQuery { source: R::SOURCE, columns: R::COLUMNS, condition, order, skips_masked }
+        ListQuery {
+            source: R::SOURCE,
+            columns: R::COLUMNS,
+            condition,
+            candidates: text_candidates,
+            order,
+            skips_masked,
+        }
+    }
+
+    /// Whether a full-text index narrows the free text.
+    pub fn has_text_candidates(&self) -> bool {
+        self.candidates.is_some()
+    }
+
+    /// The same query without asking the full-text index: a page of a common text is found
+    /// sooner by walking the rows in list order and testing each (the index's candidates would
+    /// all be read and sorted first).
+    pub fn walking(&self) -> ListQuery {
+        ListQuery { candidates: None, ..self.clone() }
     }
 
     pub fn skips_masked(&self) -> bool {
@@ -115,6 +135,9 @@ impl ListQuery {
     fn filtered(&self, mut s: SelectStatement) -> SelectStatement {
         if !self.condition.is_empty() {
             s.cond_where(self.condition.clone());
+        }
+        if let Some(candidates) = &self.candidates {
+            s.and_where(candidates.clone());
         }
         s
     }
