@@ -6,14 +6,13 @@
 #   3. wasm-bindgen's JS glue, wasm-opt -Oz, the stylesheet and `public/` into target/site;
 #   4. a brotli and a gzip copy of each front-end file, which the server sends to browsers that
 #      accept them (server/src/assets.rs; without them it compresses on the fly, lower level).
-# LEPTOS_OUTPUT_NAME is read at compile time by leptos: set, the hydration script asks for
-# `pslog.wasm` (the name written below) instead of wasm-bindgen's `pslog_bg.wasm`.
+# .cargo/config.toml sets LEPTOS_OUTPUT_NAME (the hydration script then asks for `pslog.wasm`,
+# the name written below) and Leptos's `erase_components` for every build.
 # Usage: scripts/build.sh   (after scripts/setup.sh)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 export PATH="$HOME/.cargo/bin:$ROOT/end2end/node_modules/.bin:$PATH"
-export LEPTOS_OUTPUT_NAME=pslog
 SITE=target/site
 PKG=$SITE/pkg
 say() { printf '\033[1m[build]\033[0m %s\n' "$*"; }
