@@ -97,6 +97,11 @@ pub fn hidden_field(html: &str, name: &str) -> Option<String> {
     Some(value[..value.find('"')?].to_owned())
 }
 
+/// HTML without Leptos's hydration markers (`<!>`: empty comments between a view's parts).
+pub fn without_markers(html: String) -> String {
+    html.replace("<!>", "")
+}
+
 impl TestApp {
     /// The app on a database with `rows` demo rows per category.
     pub async fn spawn(rows: u64) -> TestApp {
@@ -156,6 +161,8 @@ impl TestApp {
         client
     }
 
+    /// Status, content type and body of a GET as the admin; in HTML the hydration markers
+    /// (`<!>`, empty comments the type-erased views write) are left out, as a browser shows it.
     pub async fn get(&self, path: &str) -> (u16, String, String) {
         let response = self.client.get(format!("{}{path}", self.base)).send().await.expect(path);
         let status = response.status().as_u16();
@@ -164,7 +171,7 @@ impl TestApp {
             .get("content-type")
             .map(|v| v.to_str().unwrap_or_default().to_owned())
             .unwrap_or_default();
-        (status, content_type, response.text().await.expect("body"))
+        (status, content_type, without_markers(response.text().await.expect("body")))
     }
 
     pub async fn json(&self, path: &str) -> serde_json::Value {
