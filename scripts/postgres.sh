@@ -11,7 +11,7 @@ if [[ -n ${PSLOG_TEST_POSTGRES_URL:-} ]]; then
 fi
 BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 if [[ -z $BIN ]]; then
-  echo "PostgreSQL is not installed: run scripts/setup.sh" >&2
+  echo "PostgreSQL is not installed: run scripts/setup.sh --e2e" >&2
   exit 1
 fi
 DATA=$(mktemp -d /tmp/pslog-pg.XXXXXX)

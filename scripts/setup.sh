@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing pslog need, skipping whatever is already there.
-# Usage: scripts/setup.sh [--e2e]   (--e2e adds Chromium and the Playwright packages)
+# Usage: scripts/setup.sh [--e2e]   (--e2e adds what only the tests need: PostgreSQL, Chromium)
 # Versions: see ../shared/TOOLCHAIN.md — newer ones need a newer rustc than this machine has.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,8 +25,8 @@ if [[ ! -x "$ROOT/end2end/node_modules/.bin/wasm-opt" || ! -d "$ROOT/end2end/nod
 fi
 
 # PostgreSQL: the tests run the server's suite on it too (scripts/postgres.sh starts a
-# throwaway cluster; the package's own cluster is not used).
-if ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
+# throwaway cluster; the package's own cluster is not used). The console does not need it.
+if [[ ${1:-} == --e2e ]] && ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
   say "installing PostgreSQL (Debian package)"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null

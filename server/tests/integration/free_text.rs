@@ -129,7 +129,8 @@ async fn a_page_walked_in_list_order_is_the_page_the_index_finds() {
     let app = TestApp::spawn(300).await;
     let ids = |rows: Vec<sqlx::any::AnyRow>| rows.iter().map(|r| sqlx::Row::get::<i64, _>(r, 0)).collect::<Vec<_>>();
     for query in ["q=ans", "q=ans&page=2&size=25", "q=ans&dir=asc", "q=SWE&sort=caller", "q=cal&disposition=BUSY"] {
-        let req = ListRequest::from_query::<app::categories::cdr::Cdrs>(query, &RenderCtx::utc(), app.db.backend).unwrap();
+        let req =
+            ListRequest::from_query::<app::categories::cdr::Cdrs>(query, &RenderCtx::utc(), app.db.backend).unwrap();
         let (size, offset) = (req.params.size.0 as u64, req.params.offset());
         let indexed = ids(app.db.fetch_all(&req.query.page(size, offset, None)).await.unwrap());
         let walked = ids(app.db.fetch_all(&req.query.walking().page(size, offset, None)).await.unwrap());
