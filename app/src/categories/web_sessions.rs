@@ -102,10 +102,12 @@ mod tests {
         let (text, values) = sql("q=50%25_off").unwrap();
         assert!(
             text.contains(
-                r#"WHERE LOWER("result") LIKE LOWER(?) ESCAPE ('\') OR LOWER("username") LIKE LOWER(?) ESCAPE ('\') OR LOWER("ip_address") LIKE LOWER(?) ESCAPE ('\') ORDER"#
+                r#"WHERE (LOWER("result") LIKE LOWER(?) ESCAPE ('\') OR LOWER("username") LIKE LOWER(?) ESCAPE ('\') OR LOWER("ip_address") LIKE LOWER(?) ESCAPE ('\')) AND "id" IN (SELECT "rowid" FROM "web_session_text" WHERE "web_session_text" MATCH ?) ORDER"#
             ),
             "{text}"
         );
+        // The full-text index is asked for every trigram of the text, in the searched columns.
+        assert!(values.contains(r#"{result username ip_address} : (\"%_o\" AND "#), "{values}");
         // With other filters, the alternatives are bracketed together.
         let (text, _) = sql("result=LOGOUT&q=x").unwrap();
         assert!(
