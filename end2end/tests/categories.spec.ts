@@ -110,13 +110,20 @@ test("from a TRANSFER row, the Call Id shows every leg of the call", async ({ pa
   await page.getByLabel("Call Type", { exact: true }).selectOption("TRANSFER");
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(/call_type=TRANSFER/);
+  // The filtered rows, not the list still shown while they load.
+  await expect.poll(async () => new Set(await column(page, "Call Type"))).toEqual(new Set(["TRANSFER"]));
   const callId = (await column(page, "Call Id"))[0];
   await page.getByRole("table").locator("tbody tr").first().getByRole("link", { name: callId, exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`call_id=${callId}`));
-  const ids = await column(page, "Call Id");
-  expect(ids.length).toBeGreaterThanOrEqual(2);
-  expect(new Set(ids)).toEqual(new Set([callId]));
   await expect(page.getByText(`Call Id = "${callId}"`)).toBeVisible();
+  // Wait for the trace itself (the URL changes before the new rows are in): every leg, and
+  // only legs of this call.
+  await expect
+    .poll(async () => {
+      const ids = await column(page, "Call Id");
+      return ids.length >= 2 && ids.every((id) => id === callId);
+    })
+    .toBe(true);
   // Oldest leg first: the trace reads in call order.
   const dates = await column(page, "Call Date");
   expect([...dates].sort()).toEqual(dates);

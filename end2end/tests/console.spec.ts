@@ -82,6 +82,8 @@ test("an admin masks CDR numbers; the list, the CSV, Auditing and Security Event
     expect(message).toBe("Saved: CDR masking policy changed to MASK.");
 
     await menu(page).getByRole("link", { name: "Call Detail Records" }).click();
+    await expect(page).toHaveURL(/\/logs\/cdr/);
+    await expect(page.getByRole("table").locator("tbody tr").first()).toBeVisible();
     const callers = await column(page, "Caller Number");
     expect(callers.length).toBeGreaterThan(0);
     expect(callers.filter((n) => n.length > 4).every((n) => /^\+?\d{1,3}\*+\d{1,2}$/.test(n))).toBeTruthy();
