@@ -90,7 +90,7 @@ async fn main() {
         ("CDR, call-id trace", "/api/v1/cdr?call_id=1251498178&sort=timestamp&dir=asc".to_owned()),
         ("CDR, Disposition BUSY", "/api/v1/cdr?disposition=BUSY".to_owned()),
         ("CDR, BUSY and TRANSFER (rare)", "/api/v1/cdr?disposition=BUSY&call_type=TRANSFER".to_owned()),
-        ("CDR, three codes", "/api/v1/cdr?disposition=NO%20ANSWER&call_type=CALL&hangup_cause=NO_ANSWER".to_owned()),
+        ("CDR, three codes", "/api/v1/cdr?disposition=NO_ANSWER&call_type=CALL&hangup_cause=NO_ANSWER".to_owned()),
         ("CDR, BUSY, page 2,000", "/api/v1/cdr?disposition=BUSY&page=2000".to_owned()),
         ("CDR, page in the middle", format!("/api/v1/cdr?page={deep}")),
         ("CDR, sort by Caller, middle page", format!("/api/v1/cdr?sort=caller&page={deep}")),
