@@ -220,7 +220,13 @@ pub async fn read_page<T: LogTable>(
     };
     let walk = req.query.has_text_candidates()
         && walk_finds_sooner(state, table, total, offset + req.params.size.0 as u64).await?;
-    let query = if walk { req.query.walking() } else { req.query.clone() };
+    let walking;
+    let query = if walk {
+        walking = req.query.walking();
+        &walking
+    } else {
+        &req.query
+    };
     let rows = state
         .db
         .fetch_all(&query.page(req.params.size.0 as u64, offset, within))
@@ -370,9 +376,5 @@ pub fn table_name(category: Category) -> &'static str {
 /// The columns of a category's rows the free text looks in (`=> searched`); those stored in
 /// its table are what its full-text index holds.
 pub fn searched_columns(category: Category) -> Vec<Column> {
-    with_log_table!(category, T => <<T as LogTable>::Row as Record>::COLUMNS)
-        .iter()
-        .filter(|c| c.searched)
-        .copied()
-        .collect()
+    table_shape(category).0.iter().filter(|c| c.searched).copied().collect()
 }

@@ -71,7 +71,7 @@ impl ListQuery {
         numbers_hidden: bool,
     ) -> ListQuery {
         let mut condition = Condition::all();
-        let mut text_candidates = None;
+        let mut candidates = None;
         if let Some(from) = params.range.from {
             condition = condition.add(Expr::col(spec.time).gte(from));
         }
@@ -84,10 +84,9 @@ impl ListQuery {
         if let Some(text) = &params.text {
             let searched: Vec<Column> =
                 R::COLUMNS.iter().filter(|c| c.searched && !(numbers_hidden && c.masked)).copied().collect();
-            let candidates = spec
+            candidates = spec
                 .text_index
                 .and_then(|index| backend.free_text_candidates(index, id_column::<R>(), &searched, &text.0));
-            text_candidates = candidates;
             condition = condition.add(searched.iter().fold(Condition::any(), |any, c| any.add(contains(*c, &text.0))));
         }
         let dir = match params.sort.direction {
@@ -105,14 +104,7 @@ impl ListQuery {
         order.push((spec.time, dir.clone()));
         order.push((id_column::<R>(), dir));
         let skips_masked = numbers_hidden && params.text.is_some() && R::COLUMNS.iter().any(|c| c.searched && c.masked);
-        ListQuery {
-            source: R::SOURCE,
-            columns: R::COLUMNS,
-            condition,
-            candidates: text_candidates,
-            order,
-            skips_masked,
-        }
+        ListQuery { source: R::SOURCE, columns: R::COLUMNS, condition, candidates, order, skips_masked }
     }
 
     /// Whether a full-text index narrows the free text.
