@@ -155,6 +155,7 @@ mod line {
             K::ApplianceConfigurationChange => ("CC01", "Appliance Configuration Change", 4),
             K::SecurityConfigurationChange => ("CC02", "Security Configuration Change", 7),
             K::System => ("SY01", "System Event", 3),
+            K::DataExport => ("DX01", "Data Export", 5),
         }
     }
 

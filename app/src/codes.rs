@@ -161,6 +161,7 @@ code_enum!(
         ApplianceConfigurationChange = "APPLIANCE_CONFIGURATION_CHANGE": "An appliance setting was changed",
         SecurityConfigurationChange = "SECURITY_CONFIGURATION_CHANGE": "A security-relevant setting (TLS, CDR masking, ...) was changed",
         System = "SYSTEM": "An event of the appliance itself (update, reboot, backup, restore)",
+        DataExport = "DATA_EXPORT": "Rows of a log were exported as CSV (who, which list, which filter, how many)",
     }
 );
 

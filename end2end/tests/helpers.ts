@@ -51,3 +51,8 @@ export function parseCsv(text: string): string[][] {
   if (cell !== "" || row.length) { row.push(cell); rows.push(row); }
   return rows;
 }
+
+/** The chips of the filters in force, above the list. */
+export function filterChips(page: Page) {
+  return page.getByRole("list", { name: "Filtered by:" }).getByRole("listitem");
+}

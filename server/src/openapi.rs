@@ -4,6 +4,7 @@
 //! carry, which lists take none) and the Rust types of the answers (`utoipa::ToSchema`).
 //! Nothing is written twice, so a column added to a `record!` appears here by itself.
 
+use app::db::filters::MAX_EXCLUSIONS;
 use app::db::ingest::{required, upserts, Accepted, Rejected};
 use app::db::list::table_shape;
 use app::list::{param, Category, Column, ColumnKind, FilterKind, PAGE_SIZES};
@@ -122,11 +123,18 @@ fn list_parameters(category: Category) -> Vec<ParameterBuilder> {
         let (schema, how) = match filter.kind {
             FilterKind::Code(list) => (text().enum_values(Some(list.codes.iter().map(|c| c.code))), "equals"),
             FilterKind::YesNo => (text().enum_values(Some(["yes", "no"])), "equals"),
-            FilterKind::Prefix => (text(), "starts with"),
+            FilterKind::Prefix => (text(), "starts with (in double quotes: equals)"),
             FilterKind::Exact => (text(), "equals"),
             FilterKind::AccountId => (typed(Type::Integer), "rows bound to the account with this id"),
         };
-        all.push(query_parameter(filter.name, schema, &format!("{}: {how}", filter.label)));
+        let schema: Schema = schema.build().into();
+        all.push(query_parameter(filter.name, schema.clone(), &format!("{}: {how}", filter.label)));
+        if !matches!(filter.kind, FilterKind::AccountId) {
+            let excluded = format!("{}{}", param::EXCLUDE, filter.name);
+            let values = ArrayBuilder::new().items(RefOr::T(schema)).max_items(Some(MAX_EXCLUSIONS));
+            let how = format!("{}: leaves out the rows whose value equals one of these (repeatable)", filter.label);
+            all.push(query_parameter(&excluded, values, &how).explode(Some(true)));
+        }
     }
     all
 }

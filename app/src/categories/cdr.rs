@@ -104,7 +104,8 @@ mod server {
         /// A Call Id opens the call's trace.
         fn cell(row: &Cdr, column: &ColumnSpec, ctx: &RenderCtx) -> Cell {
             if column.column == Cdr::call_id {
-                return Cell::link(&row.call_id, trace_href(&row.call_id));
+                let value = (!row.call_id.is_empty()).then(|| row.call_id.clone());
+                return Cell { value, ..Cell::link(&row.call_id, trace_href(&row.call_id)) };
             }
             standard_cell::<Self>(row, column, ctx)
         }

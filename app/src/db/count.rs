@@ -39,10 +39,10 @@ fn hourly_codes(
     }
     let kept = spec.hourly_columns();
     let mut codes = Vec::with_capacity(filter.0.len());
-    for (spec, value) in &filter.0 {
-        match (spec.columns, value) {
+    for selection in &filter.0 {
+        match (selection.spec.columns, &selection.value) {
             ([column], FilterValue::Code(_) | FilterValue::YesNo(_)) if kept.contains(column) => {
-                codes.push(value.condition(*column));
+                codes.push(selection.condition().into());
             }
             _ => return None,
         }

@@ -128,13 +128,30 @@ async fn export_of<T: LogTable>(state: &AppState, exporter: &Exporter, raw_query
     let state = state.clone();
     let complete = Arc::new(AtomicBool::new(false));
     let writer_complete = complete.clone();
+    let exporter = exporter.caller().clone();
     tokio::spawn(async move {
         let _slot = slot;
-        match write_rows::<T>(&state, &req, &ctx, &tx).await {
-            Ok(Written::All) => writer_complete.store(true, Ordering::SeqCst),
-            Ok(Written::ClientGone) => {}
-            Ok(Written::ClientIdle) => tracing::warn!("CSV export stopped: the client took nothing for a minute"),
-            Err(e) => tracing::error!(error = %e, "CSV export stopped"),
+        let mut sent = 0;
+        let ending = match write_rows::<T>(&state, &req, &ctx, &tx, &mut sent).await {
+            Ok(Written::All) => {
+                writer_complete.store(true, Ordering::SeqCst);
+                None
+            }
+            Ok(Written::ClientGone) => Some("the client left".to_owned()),
+            Ok(Written::ClientIdle) => {
+                tracing::warn!("CSV export stopped: the client took nothing for a minute");
+                Some("the client took nothing for a minute".to_owned())
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "CSV export stopped");
+                Some("an error on the server".to_owned())
+            }
+        };
+        // Drop the body's sender first: the client's download ends now, not after the journal.
+        drop(tx);
+        let what = ExportRecord { title: T::SPEC.title, filters: req.active_filters(), rows: sent, stopped: ending };
+        if let Err(e) = what.journal(&state, &exporter).await {
+            tracing::error!(error = %e, "the CSV export could not be logged");
         }
     });
     Ok(CsvExport { file_name, body: body(rx, complete) })
@@ -168,12 +185,15 @@ async fn send(tx: &mpsc::Sender<Result<Bytes, std::io::Error>>, chunk: Vec<u8>, 
     }
 }
 
+/// Writes the rows to `tx` in chunks; `sent` counts the rows of the chunks handed over.
 async fn write_rows<T: LogTable>(
     state: &AppState,
     req: &ListRequest,
     ctx: &RenderCtx,
     tx: &mpsc::Sender<Result<Bytes, std::io::Error>>,
+    sent: &mut u64,
 ) -> Result<Written, AppError> {
+    let mut in_chunk = 0;
     let writer = || csv::Writer::from_writer(Vec::with_capacity(CHUNK + 16 * 1024));
     let mut out = writer();
     let header: Vec<&str> = T::SPEC.columns.iter().map(|c| c.label).collect();
@@ -185,19 +205,58 @@ async fn write_rows<T: LogTable>(
         let cells = T::cells(&row, ctx);
         out.write_record(cells.iter().map(|c| neutralise(&c.text).into_owned()))
             .map_err(|e| AppError::internal("csv", e))?;
+        in_chunk += 1;
         if out.get_ref().len() >= CHUNK {
             let full = std::mem::replace(&mut out, writer());
             let chunk = full.into_inner().map_err(|e| AppError::internal("csv", e))?;
             if let Err(stop) = send(tx, chunk, IDLE_WRITE_TIMEOUT).await {
                 return Ok(stop);
             }
+            *sent += std::mem::take(&mut in_chunk);
         }
     }
     let rest = out.into_inner().map_err(|e| AppError::internal("csv", e))?;
     Ok(match send(tx, rest, IDLE_WRITE_TIMEOUT).await {
-        Ok(()) => Written::All,
+        Ok(()) => {
+            *sent += in_chunk;
+            Written::All
+        }
         Err(stop) => stop,
     })
+}
+
+/// What one export gave out, for the Security Event that records it (SPEC §11): who (the
+/// console user, or `token:<name>`, and the address), which list, which filters, how many
+/// rows, and whether it stopped before its end.
+struct ExportRecord {
+    title: &'static str,
+    filters: Vec<crate::list::Chip>,
+    rows: u64,
+    /// Why it stopped before its last row, if it did.
+    stopped: Option<String>,
+}
+
+impl ExportRecord {
+    fn description(&self) -> String {
+        let filters = match self.filters.is_empty() {
+            true => "no filter".to_owned(),
+            false => self.filters.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join("; "),
+        };
+        let rows = if self.rows == 1 { "1 row".to_owned() } else { format!("{} rows", self.rows) };
+        match &self.stopped {
+            None => format!("CSV export of {}: {rows}; {filters}", self.title),
+            Some(why) => format!("CSV export of {} stopped ({why}) after {rows}; {filters}", self.title),
+        }
+    }
+
+    async fn journal(&self, state: &AppState, exporter: &crate::auth::Caller) -> Result<(), AppError> {
+        let at = chrono::Utc::now().timestamp_millis();
+        let mut tx = state.db.begin().await?;
+        let kind = crate::codes::SecurityEventType::DataExport;
+        crate::auth::journal::security(&mut tx, at, kind, &self.description(), &exporter.username, &exporter.ip)
+            .await?;
+        Ok(tx.commit().await?)
+    }
 }
 
 #[cfg(test)]

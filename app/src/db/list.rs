@@ -11,7 +11,8 @@ use crate::auth::Reader;
 use crate::categories::with_log_table;
 use crate::error::AppError;
 use crate::list::{
-    Category, CategorySpec, Cell, Column, ColumnKind, ColumnSpec, LogDetail, LogPage, LogRow, Record, Shows, SortState,
+    Category, CategorySpec, Cell, Chip, Column, ColumnKind, ColumnSpec, LogDetail, LogPage, LogRow, Record, Shows,
+    SortState,
 };
 use crate::models::UtcMillis;
 use sea_query::{Alias, Expr, Query};
@@ -131,14 +132,31 @@ pub fn standard_cell<T: LogTable + ?Sized>(row: &T::Row, spec: &ColumnSpec, ctx:
         Some(CellValue::Number(n)) => Cell::text(n.map(|n| n.to_string()).unwrap_or_default()),
         None => Cell::default(),
     };
+    let cell = Cell { value: filter_value(value, spec, ctx), ..cell };
     match spec.shows {
         Shows::Value => cell,
         Shows::DetailLink => Cell { href: Some(T::detail_href(row)), ..cell },
         Shows::AccountLink(id) => match row.cell_value(id.name) {
-            Some(CellValue::Number(id)) => Cell::account(cell.text, id),
+            Some(CellValue::Number(id)) => Cell { value: cell.value, ..Cell::account(cell.text, id) },
             _ => cell,
         },
         Shows::Duration => Cell::text(duration(number.unwrap_or(0))),
+    }
+}
+
+/// What a cell of a filtered column offers to its "only this" and "not this" links: the
+/// stored value (a code, not its label). Nothing for an empty cell, or for a masked number
+/// (which may not be selected on).
+fn filter_value(value: Option<CellValue>, spec: &ColumnSpec, ctx: &RenderCtx) -> Option<String> {
+    spec.filter?;
+    if spec.column.masked && ctx.numbers_hidden() {
+        return None;
+    }
+    match value? {
+        CellValue::Code(info) => info.map(|i| i.code.to_owned()),
+        CellValue::Text(text) if !text.is_empty() => Some(text.to_owned()),
+        CellValue::Flag(flag) => Some(if flag { "yes" } else { "no" }.to_owned()),
+        _ => None,
     }
 }
 
@@ -180,12 +198,17 @@ impl ListRequest {
         ListRequest { params, filter, query, count }
     }
 
-    fn active_filters(&self) -> Vec<String> {
-        let mut all = self.params.range_text.clone();
-        all.extend(self.filter.describe());
+    /// The filters in force, each a chip naming what removes it.
+    pub fn active_filters(&self) -> Vec<Chip> {
+        let mut all = self.params.range_chips.clone();
+        all.extend(self.filter.chips());
         if let Some(text) = &self.params.text {
             let hidden = if self.query.skips_masked() { " (not in masked numbers)" } else { "" };
-            all.push(format!("Text contains \"{}\"{hidden}", text.0));
+            all.push(Chip {
+                text: format!("Text contains \"{}\"{hidden}", text.0),
+                param: crate::list::param::TEXT.to_owned(),
+                value: text.0.clone(),
+            });
         }
         all
     }
@@ -196,8 +219,8 @@ impl ListRequest {
 /// text skips masked columns instead, so that it still finds everything else.)
 fn refuse_masked_selection(spec: &CategorySpec, params: &ListParams, filter: &ListFilter) -> Result<(), AppError> {
     const WHY: &str = "Phone numbers are masked (CDR masking policy MASK)";
-    if let Some((f, _)) = filter.0.iter().find(|(f, _)| f.columns.iter().any(|c| c.masked)) {
-        return Err(AppError::BadRequest(format!("{WHY}, so this list cannot be filtered by {}.", f.label)));
+    if let Some(s) = filter.0.iter().find(|s| s.spec.columns.iter().any(|c| c.masked)) {
+        return Err(AppError::BadRequest(format!("{WHY}, so this list cannot be filtered by {}.", s.spec.label)));
     }
     let sorted = params.sort.key.and_then(|key| spec.sorted_by(key));
     if let Some(column) = sorted.filter(|c| c.column.masked) {

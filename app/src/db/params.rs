@@ -3,7 +3,7 @@
 //! [`AppError::BadRequest`] naming what is wrong, never a silently ignored filter.
 
 use crate::error::AppError;
-use crate::list::{param, CategorySpec, DEFAULT_PAGE_SIZE, PAGE_SIZES};
+use crate::list::{param, CategorySpec, Chip, DEFAULT_PAGE_SIZE, PAGE_SIZES};
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 use std::collections::BTreeMap;
@@ -12,9 +12,10 @@ use std::collections::BTreeMap;
 const MAX_TEXT: usize = 200;
 
 /// The query's parameters, taken one by one by the parsers; what is left over is unknown.
+/// A parameter may be given once, but for exclusions ([`param::EXCLUDE`]), which repeat.
 #[derive(Debug)]
 pub struct QueryParams {
-    pairs: BTreeMap<String, String>,
+    pairs: BTreeMap<String, Vec<String>>,
 }
 
 impl QueryParams {
@@ -28,29 +29,33 @@ impl QueryParams {
             if value.is_empty() {
                 continue;
             }
-            if pairs.insert(key.clone(), value).is_some() {
+            let values: &mut Vec<String> = pairs.entry(key.clone()).or_default();
+            if !values.is_empty() && !key.starts_with(param::EXCLUDE) {
                 return Err(AppError::BadRequest(format!("The parameter '{key}' is given twice.")));
+            }
+            if !values.contains(&value) {
+                values.push(value);
             }
         }
         Ok(QueryParams { pairs })
     }
 
     pub fn take(&mut self, key: &str) -> Option<String> {
-        self.pairs.remove(key)
+        self.pairs.remove(key).and_then(|mut values| values.pop())
+    }
+
+    /// Every value of a repeatable parameter, each a text as [`QueryParams::take_text`] checks it.
+    pub fn take_all(&mut self, key: &str, label: &str) -> Result<Vec<String>, AppError> {
+        let values = self.pairs.remove(key).unwrap_or_default();
+        values.iter().try_for_each(|v| checked_text(v, label))?;
+        Ok(values)
     }
 
     /// A text value of at most [`MAX_TEXT`] characters.
     pub fn take_text(&mut self, key: &str, label: &str) -> Result<Option<String>, AppError> {
-        match self.take(key) {
-            Some(v) if v.chars().count() > MAX_TEXT => {
-                Err(AppError::BadRequest(format!("{label} is longer than {MAX_TEXT} characters.")))
-            }
-            // No database keeps a NUL in text (PostgreSQL refuses it), and no log holds one.
-            Some(v) if v.contains('\0') => {
-                Err(AppError::BadRequest(format!("{label} may not contain a NUL character.")))
-            }
-            other => Ok(other),
-        }
+        let value = self.take(key);
+        value.as_deref().map(|v| checked_text(v, label)).transpose()?;
+        Ok(value)
     }
 
     /// Refuses whatever no parser took.
@@ -60,6 +65,18 @@ impl QueryParams {
             Some(k) => Err(AppError::BadRequest(format!("'{k}' is not a filter of this list."))),
         }
     }
+}
+
+/// At most [`MAX_TEXT`] characters, and no NUL: no database keeps a NUL in text
+/// (PostgreSQL refuses it), and no log holds one.
+fn checked_text(v: &str, label: &str) -> Result<(), AppError> {
+    if v.chars().count() > MAX_TEXT {
+        return Err(AppError::BadRequest(format!("{label} is longer than {MAX_TEXT} characters.")));
+    }
+    if v.contains('\0') {
+        return Err(AppError::BadRequest(format!("{label} may not contain a NUL character.")));
+    }
+    Ok(())
 }
 
 /// 1-based page number.
@@ -107,8 +124,8 @@ pub struct ListParams {
     pub sort: Sort,
     pub range: TimeRange,
     pub text: Option<FreeText>,
-    /// The from/to values as given, for the "filters in force" line.
-    pub range_text: Vec<String>,
+    /// The from/to values as given, for the chips of the filters in force.
+    pub range_chips: Vec<Chip>,
 }
 
 impl ListParams {
@@ -153,15 +170,22 @@ impl ListParams {
                 return Err(AppError::BadRequest("The time range ends before it starts.".into()));
             }
         }
-        let mut range_text = Vec::new();
+        let mut range_chips = Vec::new();
         if let Some(f) = from_text {
-            range_text.push(format!("From {f}"));
+            range_chips.push(Chip { text: format!("From {f}"), param: param::FROM.to_owned(), value: f });
         }
         if let Some(t) = to_text {
-            range_text.push(format!("To {t}"));
+            range_chips.push(Chip { text: format!("To {t}"), param: param::TO.to_owned(), value: t });
         }
         let text = q.take_text(param::TEXT, "The search text")?.map(FreeText);
-        Ok(ListParams { page, size, sort: Sort { key, direction }, range: TimeRange { from, until }, text, range_text })
+        Ok(ListParams {
+            page,
+            size,
+            sort: Sort { key, direction },
+            range: TimeRange { from, until },
+            text,
+            range_chips,
+        })
     }
 
     /// The first page of `size` rows, newest first, over all time.
@@ -172,7 +196,7 @@ impl ListParams {
             sort: Sort { key: None, direction: Direction::Descending },
             range: TimeRange::default(),
             text: None,
-            range_text: Vec::new(),
+            range_chips: Vec::new(),
         }
     }
 

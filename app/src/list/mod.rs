@@ -244,6 +244,8 @@ pub mod param {
     pub const FROM: &str = "from";
     pub const TO: &str = "to";
     pub const TEXT: &str = "q";
+    /// Before a filter's name: a value its rows may not have (`not_disposition=BUSY`).
+    pub const EXCLUDE: &str = "not_";
 }
 
 /// The "Items to show" choices.
@@ -260,6 +262,9 @@ pub struct Cell {
     pub title: Option<String>,
     /// A second, small link after the text: (accessible name, href).
     pub aside: Option<(String, String)>,
+    /// The stored value, when the list filters on the cell's column: what its "only this"
+    /// and "not this" links select.
+    pub value: Option<String>,
 }
 
 impl Cell {
@@ -323,8 +328,8 @@ pub struct LogPage {
     pub page_size: u32,
     /// `None`: the default order, newest first.
     pub sort: Option<SortState>,
-    /// Human-readable list of the filters in force; empty when none.
-    pub active_filters: Vec<String>,
+    /// The filters in force, in the form's order; empty when none.
+    pub active_filters: Vec<Chip>,
     /// The IANA zone timestamps are shown in.
     pub time_zone: String,
     /// Whether the caller may export it (the CSV link is offered only then).
@@ -337,6 +342,15 @@ impl LogPage {
     pub fn page_count(&self) -> u32 {
         (self.total.div_ceil(self.page_size.max(1) as u64)).max(1) as u32
     }
+}
+
+/// One filter in force, shown as a removable chip above the list: its text and the query
+/// parameter and value that removing it takes out of the URL.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chip {
+    pub text: String,
+    pub param: String,
+    pub value: String,
 }
 
 /// Every stored field of one row, for its detail page.

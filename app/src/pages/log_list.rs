@@ -2,9 +2,10 @@
 //! whole state is the URL query; the rows come from [`fetch_log_page`], keyed on that query,
 //! and `<Transition>` keeps the current rows on screen while the next ones load.
 
+use super::chips::{CellFilters, FilterChips};
 use super::url::with_params;
 use crate::list::api::fetch_log_page;
-use crate::list::{param, Category, Cell, FilterKind, LogPage, PAGE_SIZES};
+use crate::list::{param, Category, Cell, FilterKind, FilterSpec, LogPage, PAGE_SIZES};
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
@@ -64,11 +65,14 @@ pub fn LogList(category: Category) -> impl IntoView {
 fn FilterForm(category: Category, query: Memo<ParamsMap>) -> impl IntoView {
     let (spec, route) = (category.spec(), category.route());
     let value = move |name: &'static str| move || query.read().get(name).unwrap_or_default();
-    // Keep the sort and page size; a new filter starts at page 1.
+    // Keep the sort, page size and exclusions (the form has no control for them); a new
+    // filter starts at page 1.
     let kept = move || {
-        [param::SORT, param::DIR, param::SIZE]
+        query
+            .get()
             .into_iter()
-            .filter_map(|k| query.read().get(k).map(|v| view! { <input type="hidden" name=k value=v/> }))
+            .filter(|(k, _)| [param::SORT, param::DIR, param::SIZE].contains(&&**k) || k.starts_with(param::EXCLUDE))
+            .map(|(k, v)| view! { <input type="hidden" name=k.to_string() value=v/> })
             .collect_view()
     };
     view! {
@@ -159,18 +163,20 @@ fn ListTable(category: Category, page: LogPage, query: Memo<ParamsMap>, refresh:
         page.page_count(),
         page.time_zone
     );
-    let filters = if page.active_filters.is_empty() {
-        "No filters applied".to_owned()
-    } else {
-        format!("Filtered by: {}", page.active_filters.join("; "))
-    };
+    // The filter of each column, for its cells' "only this" and "not this".
+    let filters = spec.filters();
+    let cell_filters: Vec<Option<FilterSpec>> = spec
+        .columns
+        .iter()
+        .map(|c| c.filter.and_then(|name| filters.iter().find(|f| f.name == name).copied()))
+        .collect();
     let empty = page.rows.is_empty();
     let past_end = empty && page.total > 0;
     let (current, last, size) = (page.page, page.page_count(), page.page_size);
     view! {
         <div class="toolbar">
             <p class="summary" role="status">{summary}</p>
-            <p class="active-filters">{filters}</p>
+            <FilterChips route chips=page.active_filters query=query.get_untracked()/>
             <div class="tools">
                 <button type="button" on:click=move |_| refresh.run(())>"Refresh"</button>
                 {page.may_export.then(|| view! { <a class="button" href=csv_href download rel="external">"CSV"</a> })}
@@ -195,7 +201,15 @@ fn ListTable(category: Category, page: LogPage, query: Memo<ParamsMap>, refresh:
                     {page
                         .rows
                         .into_iter()
-                        .map(|row| view! { <tr>{row.cells.into_iter().map(|c| view! { <td><CellView cell=c/></td> }).collect_view()}</tr> })
+                        .map(|row| {
+                            let cells = row.cells.into_iter().zip(&cell_filters).map(|(cell, filter)| {
+                                let links = filter.zip(cell.value.clone()).map(|(filter, value)| {
+                                    view! { <CellFilters route filter value query=query.get_untracked()/> }
+                                });
+                                view! { <td><CellView cell/>{links}</td> }
+                            });
+                            view! { <tr>{cells.collect_view()}</tr> }
+                        })
                         .collect_view()}
                 </tbody>
             </table>

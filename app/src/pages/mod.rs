@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod api_tokens;
+pub mod chips;
 pub mod console_users;
 pub mod home;
 pub mod log_detail;
