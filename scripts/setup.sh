@@ -19,7 +19,7 @@ if [[ "$(wasm-bindgen --version 2>/dev/null)" != *"$WASM_BINDGEN"* ]]; then
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN" --locked
 fi
 # wasm-opt (npm binaryen; release builds need it) and Playwright, pinned in end2end's lock file.
-if [[ ! -x "$ROOT/end2end/node_modules/.bin/wasm-opt" || ! -d "$ROOT/end2end/node_modules/@playwright/test" ]]; then
+if [[ ! -x "$ROOT/end2end/node_modules/.bin/wasm-opt" || ! -d "$ROOT/end2end/node_modules/@playwright/test" || ! -d "$ROOT/end2end/node_modules/@axe-core/playwright" ]]; then
   say "installing wasm-opt and Playwright (npm ci in end2end/)"
   (cd "$ROOT/end2end" && npm ci --silent --no-audit --no-fund)
 fi

@@ -14,6 +14,7 @@ pub mod error;
 pub mod forwarding;
 pub mod list;
 pub mod models;
+pub mod overview;
 pub mod pages;
 pub mod settings;
 

@@ -65,3 +65,9 @@ impl Settings {
         self.cdr_retention_period == RetentionPeriod::Day && self.cdr_retention_count == 0
     }
 }
+
+/// Seconds as h:mm:ss (a call's durations, the overview's mean call duration).
+pub fn duration(secs: i64) -> String {
+    let s = secs.max(0);
+    format!("{}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60)
+}

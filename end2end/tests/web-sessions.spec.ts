@@ -17,7 +17,7 @@ test("the menu leads from the home page to Web Sessions", async ({ page }) => {
 test("filter by Result lives in the URL, survives reload, and Back undoes it", async ({ page }) => {
   await open(page, "/logs/web-sessions");
   const unfiltered = await total(page);
-  await page.getByLabel("Result").selectOption("FAIL_BAD_CREDENTIALS");
+  await page.getByLabel("Result", { exact: true }).selectOption("FAIL_BAD_CREDENTIALS");
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(/result=FAIL_BAD_CREDENTIALS/);
   await expect(filterChips(page)).toHaveText(["Result = FAIL_BAD_CREDENTIALS"]);
@@ -28,7 +28,7 @@ test("filter by Result lives in the URL, survives reload, and Back undoes it", a
   expect(filtered).toBeLessThan(unfiltered);
 
   await page.reload();
-  await expect(page.getByLabel("Result")).toHaveValue("FAIL_BAD_CREDENTIALS");
+  await expect(page.getByLabel("Result", { exact: true })).toHaveValue("FAIL_BAD_CREDENTIALS");
   expect(new Set(await column(page, "Result"))).toEqual(new Set(["FAIL_BAD_CREDENTIALS"]));
 
   await page.goBack();

@@ -20,6 +20,7 @@ pub fn routes<S>(state: AppState) -> Router<S> {
     Router::new()
         .route(crate::openapi::PATH, get(crate::openapi::document))
         .route("/api/v1/{resource}", get(list).post(crate::ingest::batch))
+        .route("/api/v1/{resource}/follow", get(crate::follow::follow))
         .route("/api/v1/{resource}/{id}", get(item))
         .with_state(state)
 }

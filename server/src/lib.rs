@@ -8,6 +8,7 @@ pub mod auth;
 pub mod copy;
 pub mod database;
 pub mod demo;
+pub mod follow;
 pub mod forward;
 pub mod front;
 pub mod import;

@@ -118,6 +118,11 @@ fn list_parameters(category: Category) -> Vec<ParameterBuilder> {
         ),
         query_parameter(param::TO, text(), "Rows before this time, in the appliance's time zone"),
         query_parameter(param::TEXT, text(), "Free text, matched anywhere in the searchable fields"),
+        query_parameter(
+            param::FOLLOW,
+            text().enum_values(Some(["1"])),
+            "The console's Follow toggle; the rows are read as without it",
+        ),
     ];
     for filter in spec.filters() {
         let (schema, how) = match filter.kind {
@@ -257,6 +262,32 @@ pub fn build() -> OpenApi {
             format!("/api/v1/{slug}/{{id}}"),
             PathItemBuilder::new().operation(HttpMethod::Get, refusals(one, true)).build(),
         );
+
+        if Category::log_from_slug(slug).is_some() {
+            let mut follow = OperationBuilder::new()
+                .operation_id(Some(format!("follow_{slug}")))
+                .summary(Some(format!("{title}: new rows as they arrive (server-sent events)")))
+                .description(Some(
+                    "One event per new row matching the list's query, oldest first: `id` the row's id, `data` \
+                     its cells as the list shows them (JSON). Starts after `after`, or after the newest row; a \
+                     reconnecting client sends `Last-Event-ID` and misses no row.",
+                ))
+                .tag(slug)
+                .parameter(query_parameter("after", typed(Type::Integer), "Start after the row with this id"))
+                .response(
+                    "200",
+                    ResponseBuilder::new()
+                        .description("The events, until the server asks the client to reconnect")
+                        .content("text/event-stream", ContentBuilder::new().schema(Some(String::schema())).build()),
+                );
+            for parameter in list_parameters(category) {
+                follow = follow.parameter(parameter);
+            }
+            paths = paths.path(
+                format!("/api/v1/{slug}/follow"),
+                PathItemBuilder::new().operation(HttpMethod::Get, refusals(follow, true)).build(),
+            );
+        }
 
         let mut csv = OperationBuilder::new()
             .operation_id(Some(format!("export_{slug}")))

@@ -385,6 +385,40 @@ pub async fn fetch_items(
     with_log_table!(category, T => items_of::<T>(state, reader, raw_query).await)
 }
 
+async fn newer_of<T: LogTable>(
+    state: &AppState,
+    reader: &Reader,
+    raw_query: &str,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<LogRow>, AppError> {
+    let ctx = RenderCtx::load(&state.db).await?.seen_by(reader.caller());
+    let req = ListRequest::from_query::<T>(raw_query, &ctx, state.db.backend)?;
+    let rows = state.db.fetch_all(&req.query.newer_than(after, limit)).await?;
+    rows.iter().map(|row| T::read(row, &ctx).map(|r| LogRow { id: r.row_id(), cells: T::cells(&r, &ctx) })).collect()
+}
+
+/// What a followed list receives: the rows of `category` matching its query (`raw_query`, as
+/// its page reads it, with the same role rules and masking) with an id above `after`, oldest
+/// first, at most `limit`.
+pub async fn fetch_newer(
+    state: &AppState,
+    reader: &Reader,
+    category: Category,
+    raw_query: &str,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<LogRow>, AppError> {
+    with_log_table!(category, T => newer_of::<T>(state, reader, raw_query, after, limit).await)
+}
+
+/// The highest id of `category`'s rows now (0 for none): where following starts.
+pub async fn newest_id(state: &AppState, category: Category) -> Result<i64, AppError> {
+    let newest = Query::select().expr(Expr::cust("MAX(id)")).from(Alias::new(table_name(category))).to_owned();
+    let row = state.db.fetch_optional(&newest).await?;
+    Ok(row.map(|r| r.try_get::<Option<i64>, _>(0)).transpose()?.flatten().unwrap_or(0))
+}
+
 /// What a category's table holds, for describing it (the API's OpenAPI document): its row's
 /// columns, and whether batches may be sent to it.
 pub fn table_shape(category: Category) -> (&'static [crate::list::Column], bool) {

@@ -6,6 +6,7 @@ pub mod csv;
 pub mod filters;
 pub mod ingest;
 pub mod list;
+pub mod overview;
 pub mod params;
 pub mod query;
 pub mod record;
@@ -316,7 +317,12 @@ pub struct AppState {
     pub throttle: std::sync::Arc<crate::auth::throttle::Throttle>,
     /// The CSV exports running now.
     pub exports: std::sync::Arc<csv::ExportSlots>,
+    /// Room for the lists followed now (each polls the database twice a second).
+    pub followers: std::sync::Arc<tokio::sync::Semaphore>,
 }
+
+/// Lists followed at once, in all; one more is answered 429.
+pub const FOLLOWERS_AT_ONCE: usize = 64;
 
 impl AppState {
     /// The state with the default session idle time and login throttle.
@@ -328,6 +334,7 @@ impl AppState {
             forward_cef: None,
             throttle: std::sync::Arc::new(crate::auth::throttle::Throttle::new(Default::default())),
             exports: std::sync::Arc::new(csv::ExportSlots::default()),
+            followers: std::sync::Arc::new(tokio::sync::Semaphore::new(FOLLOWERS_AT_ONCE)),
         }
     }
 

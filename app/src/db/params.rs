@@ -126,6 +126,8 @@ pub struct ListParams {
     pub text: Option<FreeText>,
     /// The from/to values as given, for the chips of the filters in force.
     pub range_chips: Vec<Chip>,
+    /// The list follows new rows (`follow=1`); its rows are read as without it.
+    pub follow: bool,
 }
 
 impl ListParams {
@@ -178,6 +180,11 @@ impl ListParams {
             range_chips.push(Chip { text: format!("To {t}"), param: param::TO.to_owned(), value: t });
         }
         let text = q.take_text(param::TEXT, "The search text")?.map(FreeText);
+        let follow = match q.take(param::FOLLOW).as_deref() {
+            None => false,
+            Some("1") => true,
+            Some(v) => return Err(AppError::BadRequest(format!("Follow must be '1', not '{v}'."))),
+        };
         Ok(ListParams {
             page,
             size,
@@ -185,6 +192,7 @@ impl ListParams {
             range: TimeRange { from, until },
             text,
             range_chips,
+            follow,
         })
     }
 
@@ -197,6 +205,7 @@ impl ListParams {
             range: TimeRange::default(),
             text: None,
             range_chips: Vec::new(),
+            follow: false,
         }
     }
 

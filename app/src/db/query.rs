@@ -170,6 +170,15 @@ impl ListQuery {
         )
     }
 
+    /// The matching rows with an id above `after`, oldest first, at most `limit`: the rows a
+    /// followed list has not had yet (ids only grow).
+    pub fn newer_than(&self, after: i64, limit: u64) -> SelectStatement {
+        let id = self.columns[0];
+        let mut rows = self
+            .filtered(Query::select().columns(self.columns.iter().copied()).from(Alias::new(self.source)).to_owned());
+        rows.and_where(Expr::col(id).gt(after)).order_by(id, Order::Asc).limit(limit).to_owned()
+    }
+
     /// Every matching row, in order (the CSV export streams it).
     pub fn all(&self) -> SelectStatement {
         self.ordered(

@@ -101,11 +101,7 @@ pub fn mask_number(number: &str) -> String {
         .collect()
 }
 
-/// Seconds as h:mm:ss.
-pub fn duration(secs: i64) -> String {
-    let s = secs.max(0);
-    format!("{}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60)
-}
+pub use crate::models::duration;
 
 #[cfg(test)]
 mod tests {

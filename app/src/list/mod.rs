@@ -244,6 +244,8 @@ pub mod param {
     pub const FROM: &str = "from";
     pub const TO: &str = "to";
     pub const TEXT: &str = "q";
+    /// `follow=1`: the list shows new rows as they arrive (the page is read as without it).
+    pub const FOLLOW: &str = "follow";
     /// Before a filter's name: a value its rows may not have (`not_disposition=BUSY`).
     pub const EXCLUDE: &str = "not_";
 }

@@ -153,7 +153,7 @@ fn ListTable(category: Category, page: LogPage, query: Memo<ParamsMap>, refresh:
     let csv_href = move || {
         let mut q = query.get();
         q.remove(param::PAGE);
-        format!("/api/v1/{}.csv{}", category.slug(), q.to_query_string())
+        format!("/api/v1/{}.csv{}", category.slug(), super::url::query_string(&q))
     };
     let count = page.total;
     let summary = format!(

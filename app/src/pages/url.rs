@@ -5,6 +5,20 @@ use crate::list::{param, FilterKind, FilterSpec};
 use leptos_router::location::Url;
 use leptos_router::params::ParamsMap;
 
+/// `?a=1&b=2` (empty for no parameters), form-encoded as a browser encodes a GET form, so
+/// that a link reads the same whether the server or the browser wrote it (Leptos's own
+/// encoding escapes `_` on the server only).
+pub fn query_string(query: &ParamsMap) -> String {
+    let mut pairs = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in query {
+        pairs.append_pair(key, value);
+    }
+    match pairs.finish() {
+        s if s.is_empty() => s,
+        s => format!("?{s}"),
+    }
+}
+
 /// Adds one value of `key`. (`ParamsMap::insert` decodes what it is given, as if it came
 /// from the URL: a value is escaped first, so that `50%` stays `50%`.)
 fn add(query: &mut ParamsMap, key: String, value: &str) {
@@ -20,7 +34,7 @@ pub fn with_params(route: &str, current: &ParamsMap, changes: &[(&'static str, O
             add(&mut query, key.to_string(), v);
         }
     }
-    format!("{route}{}", query.to_query_string())
+    format!("{route}{}", query_string(&query))
 }
 
 /// `route` with the current query less one value of `key` (a filter chip removed), from page 1.
@@ -31,7 +45,7 @@ pub fn without_value(route: &str, current: &ParamsMap, key: &str, value: &str) -
         add(&mut query, key.to_owned(), &v);
     }
     query.remove(param::PAGE);
-    format!("{route}{}", query.to_query_string())
+    format!("{route}{}", query_string(&query))
 }
 
 /// A cell's "only this": the list with `filter` set to `value` (matched whole: a prefix
@@ -49,7 +63,7 @@ pub fn only_value(route: &str, current: &ParamsMap, filter: &FilterSpec, value: 
     };
     query.replace(filter.name, Url::escape(&whole));
     query.remove(param::PAGE);
-    format!("{route}{}", query.to_query_string())
+    format!("{route}{}", query_string(&query))
 }
 
 /// A cell's "not this": the list also leaving out the rows with `value`, and no longer kept
@@ -65,5 +79,5 @@ pub fn exclude_value(route: &str, current: &ParamsMap, filter: &FilterSpec, valu
         add(&mut query, excluded, value);
     }
     query.remove(param::PAGE);
-    format!("{route}{}", query.to_query_string())
+    format!("{route}{}", query_string(&query))
 }

@@ -126,6 +126,8 @@ impl TestApp {
     /// Opens a fresh database with the console users of [`USERS`] (and demo data), then
     /// starts the app on it as `pslog serve` does, and signs the admin in.
     async fn start(demo: Option<DemoConfig>, config: Config) -> TestApp {
+        // The server's warnings and errors go to the test's output (shown when it fails).
+        let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
         let dir = tempfile::tempdir().expect("temp dir");
         let url = fresh_database(dir.path(), "pslog").await;
         let db = server::database::open(&url).await.expect("open database");

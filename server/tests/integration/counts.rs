@@ -44,7 +44,10 @@ async fn assert_hourly_exact(app: &TestApp, spec: &'static CategorySpec, hourly:
         columns.join(", "),
         (1..=columns.len() + 1).map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
     );
-    let kept = format!("SELECT * FROM {hourly}");
+    let kept = format!(
+        "SELECT hour, {}, n FROM {hourly}",
+        spec.hourly_columns().iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+    );
     for (a, b) in [(&from_rows, &kept), (&kept, &from_rows)] {
         let differ = app.scalar(&format!("SELECT COUNT(*) FROM ({a} EXCEPT {b}) d")).await;
         assert_eq!(differ, 0, "{hourly} differs from {table}'s rows");
@@ -60,6 +63,10 @@ async fn hourly_counts_hold_the_columns_the_filters_name() {
         let mut expected = vec!["hour".to_owned()];
         expected.extend(spec.hourly_columns().iter().map(|c| c.name.to_owned()));
         expected.push("n".into());
+        if category == Category::Cdr {
+            // The overview's mean call duration is summed by the hour too.
+            expected.push("call_seconds".into());
+        }
         assert_eq!(names, expected, "{category:?}");
     }
     assert_eq!(counted_logs().len(), 5, "CDRs, SIP sessions, Web Sessions, Security Events, messages");

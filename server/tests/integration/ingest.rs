@@ -17,7 +17,7 @@ pub async fn make_token(app: &TestApp, name: &str, scope: TokenScope, days: Opti
 }
 
 /// Posts `body` as `content_type` with `token`; returns the status and the JSON answer.
-async fn post(base: &str, path: &str, token: &str, content_type: &str, body: String) -> (u16, Value) {
+pub async fn post(base: &str, path: &str, token: &str, content_type: &str, body: String) -> (u16, Value) {
     let response = Client::new()
         .post(format!("{base}{path}"))
         .bearer_auth(token)
@@ -31,12 +31,12 @@ async fn post(base: &str, path: &str, token: &str, content_type: &str, body: Str
     (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
 }
 
-async fn ndjson(app: &TestApp, path: &str, token: &str, lines: &[Value]) -> (u16, Value) {
+pub async fn ndjson(app: &TestApp, path: &str, token: &str, lines: &[Value]) -> (u16, Value) {
     let body = lines.iter().map(Value::to_string).collect::<Vec<_>>().join("\n");
     post(&app.base, path, token, "application/x-ndjson", body).await
 }
 
-fn cdr(call_id: &str, caller: &str) -> Value {
+pub fn cdr(call_id: &str, caller: &str) -> Value {
     json!({
         "call_date": "2026-11-22T12:00:00Z", "caller_number": caller, "callee_number": "+390000",
         "total_duration": 30, "call_duration": 25, "disposition": "ANSWERED",

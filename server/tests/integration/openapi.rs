@@ -68,6 +68,10 @@ async fn the_document_is_valid_and_covers_every_route() {
                 served.insert(("GET".to_owned(), path));
             }
         }
+        let follow = app.client.get(format!("{}/api/v1/{slug}/follow", app.base)).send().await.unwrap();
+        if crate::roles::streams(&follow) || serves(follow).await {
+            served.insert(("GET".to_owned(), format!("/api/v1/{slug}/follow")));
+        }
         let post = anonymous
             .post(format!("{}/api/v1/{slug}", app.base))
             .bearer_auth(&ingest)

@@ -9,7 +9,7 @@ async fn the_list_filters_on_the_server_and_says_so() {
     let (status, _, html) = app.get("/logs/web-sessions?result=FAIL_BAD_CREDENTIALS").await;
     assert_eq!(status, 200);
     // Newest first by default; the Timestamp header offers the other order and keeps the filter.
-    assert!(html.contains(r#"<th scope="col" aria-sort="descending"><a href="/logs/web-sessions?result=FAIL%5FBAD%5FCREDENTIALS&amp;sort=timestamp&amp;dir=asc">Timestamp"#), "{html}");
+    assert!(html.contains(r#"<th scope="col" aria-sort="descending"><a href="/logs/web-sessions?result=FAIL_BAD_CREDENTIALS&amp;sort=timestamp&amp;dir=asc">Timestamp"#), "{html}");
     // The filter is a chip whose remove link is the list without it.
     assert!(html.contains(r#"<li class="chip">Result = FAIL_BAD_CREDENTIALS<a href="/logs/web-sessions" aria-label="Remove filter Result = FAIL_BAD_CREDENTIALS""#), "{html}");
     let expected = app.scalar("SELECT COUNT(*) FROM web_session WHERE result = 'FAIL_BAD_CREDENTIALS'").await;

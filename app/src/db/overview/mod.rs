@@ -1,0 +1,382 @@
+//! The overview's figures (SPEC §11). Each chart is a [`Tally`]: the rows of one log in the
+//! window, counted by one code column per interval. When every interval boundary is a whole
+//! hour (any window but the last hour, in a zone a whole number of hours from UTC) the counts
+//! come from the log's hourly counts (`crate::db::count`): a 30-day window reads 720 hours per
+//! code, not millions of rows. Otherwise, and for columns the hourly counts do not keep (a SIP
+//! event's details), the rows are counted per unit of time from the (column, time) indexes.
+//! Every count carries the address of the list filtered to it, whose total is that count.
+
+use super::count::HOUR_MS;
+use super::render::RenderCtx;
+use super::AppState;
+use crate::auth::Reader;
+use crate::categories::accounts::Account;
+use crate::categories::cdr::Cdr;
+use crate::categories::messages::SecureMessage;
+use crate::categories::sip_sessions::SipSession;
+use crate::categories::web_sessions::WebSession;
+use crate::codes::{AuthResult, CallType, Disposition, MessageStatus, SipEvent};
+use crate::error::AppError;
+use crate::list::{param, Category, Column, ColumnKind, Record};
+use crate::overview::{Bar, BarChart, Comparison, Overview, Ranked, Segment, Window};
+use chrono_tz::Tz;
+use sea_query::{Alias, Asterisk, Expr, Func, Order, Query, SelectStatement, SimpleExpr, UnionType};
+use sqlx::Row;
+use std::collections::HashMap;
+
+mod intervals;
+use intervals::{intervals, range_params, unit, Interval};
+
+/// The SIP disconnects the overview counts as errors (by their Details).
+const SIP_ERRORS: [&str; 2] = ["NETWORK_ERROR", "EXPIRATION"];
+
+/// Rows counted per interval (by its index in the window) and code.
+type Counts = HashMap<(usize, String), u64>;
+
+/// One series of a chart: a code, the tally that counts it and its counts, and what else
+/// its list is filtered by.
+struct Series<'a> {
+    code: &'a str,
+    tally: &'a Tally,
+    counts: &'a Counts,
+    also: Vec<(&'static str, String)>,
+}
+
+impl<'a> Series<'a> {
+    fn of(code: &'a str, tally: &'a Tally, counts: &'a Counts) -> Series<'a> {
+        Series { code, tally, counts, also: Vec::new() }
+    }
+}
+
+/// What one chart counts: the rows of a log in the window, by the code in `by`, where
+/// `only` holds (a condition on columns its hourly counts keep, when it has them).
+struct Tally {
+    category: Category,
+    table: &'static str,
+    hourly: Option<&'static str>,
+    time: Column,
+    by: Column,
+    only: SimpleExpr,
+}
+
+impl Tally {
+    fn of<R: Record>(category: Category, by: Column, only: SimpleExpr) -> Tally {
+        let spec = category.spec();
+        Tally { category, table: R::TABLE, hourly: spec.hourly, time: spec.time, by, only }
+    }
+
+    /// Rows in [start, end) per unit of time and code: (unit's start, code, count).
+    fn statement(&self, start: i64, end: i64, unit: i64) -> SelectStatement {
+        // Positional GROUP BY: PostgreSQL would not see two copies of an expression with
+        // bound values as the same expression.
+        let by_position = [Expr::cust("1"), Expr::cust("2")];
+        match self.hourly.filter(|_| unit == HOUR_MS) {
+            Some(hourly) => {
+                let hour = || Expr::col(Alias::new("hour"));
+                Query::select()
+                    .expr(hour())
+                    .column(self.by)
+                    .expr(Func::cast_as(Expr::col(Alias::new("n")).sum(), Alias::new("BIGINT")))
+                    .from(Alias::new(hourly))
+                    .and_where(hour().gte(start))
+                    .and_where(hour().lt(end))
+                    .and_where(self.only.clone())
+                    .add_group_by(by_position)
+                    .to_owned()
+            }
+            None => Query::select()
+                .expr(Expr::col(self.time).sub(start).div(unit).mul(unit).add(start))
+                .column(self.by)
+                .expr(Expr::col(Asterisk).count())
+                .from(Alias::new(self.table))
+                .and_where(Expr::col(self.time).gte(start))
+                .and_where(Expr::col(self.time).lt(end))
+                .and_where(self.only.clone())
+                .add_group_by(by_position)
+                .to_owned(),
+        }
+    }
+
+    /// The counts per interval (by index) and code.
+    async fn counts(&self, state: &AppState, window: &[Interval]) -> Result<Counts, AppError> {
+        let (Some(first), Some(last)) = (window.first(), window.last()) else { return Ok(HashMap::new()) };
+        let rows = state.db.fetch_all(&self.statement(first.start, last.end, unit(window))).await?;
+        let mut counts = HashMap::new();
+        for row in rows {
+            let (at, code, n): (i64, String, i64) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+            let index = window.partition_point(|i| i.end <= at);
+            *counts.entry((index, code)).or_default() += n.max(0) as u64;
+        }
+        Ok(counts)
+    }
+
+    /// The list filtered to `interval` and `code` of this tally (and `also`).
+    fn href(&self, interval: &Interval, code: &str, also: &[(&str, &str)], zone: Tz) -> Result<String, AppError> {
+        let param = filter_param(self.category, self.by)?;
+        let (from, to) = range_params(interval, zone);
+        // A text filter is a prefix; in double quotes it matches the whole text, as counted.
+        let value = match self.by.kind {
+            ColumnKind::Text => format!("\"{code}\""),
+            _ => code.to_owned(),
+        };
+        let range: &[(&str, &str)] = &[(param::FROM, &from), (param::TO, &to), (param, &value)];
+        Ok(href(self.category, &[range, also].concat()))
+    }
+}
+
+/// The list's filter parameter of `column`; the overview links only to filters that exist.
+fn filter_param(category: Category, column: Column) -> Result<&'static str, AppError> {
+    let spec = category.spec();
+    spec.columns
+        .iter()
+        .find(|c| c.column == column)
+        .and_then(|c| c.filter)
+        .ok_or_else(|| AppError::internal("overview", format!("{} has no filter on {}", spec.title, column.name)))
+}
+
+fn href(category: Category, pairs: &[(&str, &str)]) -> String {
+    let query = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+    format!("{}?{query}", category.route())
+}
+
+/// A stacked bar chart of `series` (code, the tally counting it, more filters of its list).
+fn chart(title: &str, unit: &str, window: &[Interval], series: &[Series], zone: Tz) -> Result<BarChart, AppError> {
+    let bars = window
+        .iter()
+        .enumerate()
+        .map(|(index, interval)| {
+            let segments = series
+                .iter()
+                .map(|s| {
+                    let also: Vec<(&str, &str)> = s.also.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    Ok(Segment {
+                        series: s.code.to_owned(),
+                        count: s.counts.get(&(index, s.code.to_owned())).copied().unwrap_or(0),
+                        href: s.tally.href(interval, s.code, &also, zone)?,
+                    })
+                })
+                .collect::<Result<_, AppError>>()?;
+            Ok(Bar { label: interval.label.clone(), interval: interval.words.clone(), segments })
+        })
+        .collect::<Result<_, AppError>>()?;
+    let series = series.iter().map(|s| s.code.to_owned()).collect();
+    Ok(BarChart { title: title.to_owned(), unit: unit.to_owned(), series, bars })
+}
+
+/// ASR (answered over all direct calls, %) and ACD (mean seconds of an answered call) of
+/// [start, end): from the hourly counts (which keep the seconds too) when the bounds are hours.
+async fn asr_acd(state: &AppState, start: i64, end: i64) -> Result<(Option<f64>, Option<f64>), AppError> {
+    let by_position = [Expr::cust("1"), Expr::cust("2")];
+    let hours = |t: i64| t.rem_euclid(HOUR_MS) == 0;
+    let statement = if let Some(hourly) = Category::Cdr.spec().hourly.filter(|_| hours(start) && hours(end)) {
+        let hour = || Expr::col(Alias::new("hour"));
+        let sum = |c: &str| Func::cast_as(Expr::col(Alias::new(c)).sum(), Alias::new("BIGINT"));
+        Query::select()
+            .columns([Cdr::disposition, Cdr::call_type])
+            .expr(sum("n"))
+            .expr(sum("call_seconds"))
+            .from(Alias::new(hourly))
+            .and_where(hour().gte(start))
+            .and_where(hour().lt(end))
+            .add_group_by(by_position)
+            .to_owned()
+    } else {
+        Query::select()
+            .columns([Cdr::disposition, Cdr::call_type])
+            .expr(Expr::col(Asterisk).count())
+            .expr(Func::cast_as(Expr::col(Cdr::call_duration).sum(), Alias::new("BIGINT")))
+            .from(Alias::new(Cdr::TABLE))
+            .and_where(Expr::col(Cdr::call_date).gte(start))
+            .and_where(Expr::col(Cdr::call_date).lt(end))
+            .add_group_by(by_position)
+            .to_owned()
+    };
+    let (mut direct, mut direct_answered, mut answered, mut seconds) = (0i64, 0i64, 0i64, 0i64);
+    for row in state.db.fetch_all(&statement).await? {
+        let (disposition, call_type): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+        let (n, secs): (i64, Option<i64>) = (row.try_get(2)?, row.try_get(3)?);
+        let is_answered = disposition == Disposition::Answered.code();
+        if call_type == CallType::Call.code() {
+            direct += n;
+            direct_answered += if is_answered { n } else { 0 };
+        }
+        if is_answered {
+            answered += n;
+            seconds += secs.unwrap_or(0);
+        }
+    }
+    let ratio = |a: i64, b: i64, scale: f64| (b > 0).then(|| a as f64 * scale / b as f64);
+    Ok((ratio(direct_answered, direct, 100.0), ratio(seconds, answered, 1.0)))
+}
+
+/// The ten accounts with the most calls (as caller or callee, as the list's account filter
+/// matches them) in [start, end) among the CDRs where `only` holds.
+async fn top_accounts(
+    state: &AppState,
+    window: &Interval,
+    only: SimpleExpr,
+    also: &[(&str, &str)],
+    zone: Tz,
+) -> Result<Vec<Ranked>, AppError> {
+    let side = |id: Column, other: Option<Column>| {
+        let mut q = Query::select();
+        q.expr_as(Expr::col(id), Alias::new("account"))
+            .from(Alias::new(Cdr::TABLE))
+            .and_where(Expr::col(Cdr::call_date).gte(window.start))
+            .and_where(Expr::col(Cdr::call_date).lt(window.end))
+            .and_where(Expr::col(id).is_not_null())
+            .and_where(only.clone());
+        // A call between two sides of one account counts once, as the list shows it once.
+        if let Some(other) = other {
+            q.and_where(Expr::col(other).is_null().or(Expr::col(other).ne(Expr::col(id))));
+        }
+        q
+    };
+    let calls = side(Cdr::caller_account_id, None)
+        .union(UnionType::All, side(Cdr::callee_account_id, Some(Cdr::caller_account_id)))
+        .to_owned();
+    let account = || Expr::col(Alias::new("account"));
+    let ranking = Query::select()
+        .expr(account())
+        .expr(Expr::col(Asterisk).count())
+        .from_subquery(calls, Alias::new("calls"))
+        .add_group_by([Expr::cust("1")])
+        .order_by_expr(Expr::cust("2"), Order::Desc)
+        .order_by_expr(account().into(), Order::Asc)
+        .limit(10)
+        .to_owned();
+    let counted: Vec<(i64, i64)> = state
+        .db
+        .fetch_all(&ranking)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect::<Result<_, sqlx::Error>>()?;
+    let names = Query::select()
+        .columns([Account::id, Account::username])
+        .from(Alias::new(Account::TABLE))
+        .and_where(Expr::col(Account::id).is_in(counted.iter().map(|(id, _)| *id)))
+        .to_owned();
+    let names: HashMap<i64, String> = state
+        .db
+        .fetch_all(&names)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect::<Result<_, sqlx::Error>>()?;
+    let (from, to) = range_params(window, zone);
+    let account_param = Category::Cdr.spec().account_filter().map(|f| f.name).unwrap_or("account_id");
+    Ok(counted
+        .into_iter()
+        .map(|(id, n)| {
+            let id_text = id.to_string();
+            let pairs = [&[(param::FROM, from.as_str()), (param::TO, to.as_str()), (account_param, &id_text)], also];
+            Ranked {
+                name: names.get(&id).cloned().unwrap_or_else(|| format!("#{id}")),
+                count: n.max(0) as u64,
+                href: href(Category::Cdr, &pairs.concat()),
+            }
+        })
+        .collect())
+}
+
+/// Accounts registered now, and the accounts list of them.
+async fn on_line(state: &AppState) -> Result<Ranked, AppError> {
+    let count = Query::select()
+        .expr(Expr::col(Asterisk).count())
+        .from(Alias::new(Account::SOURCE))
+        .and_where(Expr::col(Account::online).eq(1))
+        .to_owned();
+    let n: i64 = state.db.fetch_optional(&count).await?.map(|r| r.try_get(0)).transpose()?.unwrap_or(0);
+    let param = filter_param(Category::Accounts, Account::online)?;
+    Ok(Ranked {
+        name: "Accounts on line now".into(),
+        count: n.max(0) as u64,
+        href: href(Category::Accounts, &[(param, "yes")]),
+    })
+}
+
+pub async fn overview(state: &AppState, reader: &Reader, window: Window, now: i64) -> Result<Overview, AppError> {
+    let ctx = RenderCtx::load(&state.db).await?.seen_by(reader.caller());
+    let zone = ctx.zone;
+    let bars = intervals(window, now, zone);
+    let (Some(first), Some(last)) = (bars.first(), bars.last()) else {
+        return Err(AppError::internal("overview", "a window without intervals"));
+    };
+    let whole = Interval { start: first.start, end: last.end, label: String::new(), words: String::new() };
+    let span = format!("{} ({})", whole_words(&bars), zone.name());
+
+    let calls = Tally::of::<Cdr>(Category::Cdr, Cdr::disposition, Expr::value(true));
+    let call_counts = calls.counts(state, &bars).await?;
+    let dispositions: Vec<_> = Disposition::ALL.iter().map(|d| Series::of(d.code(), &calls, &call_counts)).collect();
+
+    let failed: Vec<&str> = AuthResult::ALL.iter().map(|r| r.code()).filter(|c| c.starts_with("FAIL_")).collect();
+    let logins = Tally::of::<WebSession>(
+        Category::WebSessions,
+        WebSession::result,
+        Expr::col(WebSession::result).is_in(failed.clone()),
+    );
+    let login_counts = logins.counts(state, &bars).await?;
+    let failures: Vec<_> = failed.iter().map(|c| Series::of(c, &logins, &login_counts)).collect();
+
+    let register = SipEvent::Register.code();
+    let registrations =
+        Tally::of::<SipSession>(Category::SipSessions, SipSession::event, Expr::col(SipSession::event).eq(register));
+    let registration_counts = registrations.counts(state, &bars).await?;
+    let disconnect = SipEvent::Disconnect.code();
+    let errors = Tally {
+        hourly: None,
+        ..Tally::of::<SipSession>(
+            Category::SipSessions,
+            SipSession::details,
+            Expr::col(SipSession::event).eq(disconnect).and(Expr::col(SipSession::details).is_in(SIP_ERRORS)),
+        )
+    };
+    let error_counts = errors.counts(state, &bars).await?;
+    let event_param = filter_param(Category::SipSessions, SipSession::event)?;
+    let mut sip = vec![Series::of(register, &registrations, &registration_counts)];
+    for code in SIP_ERRORS {
+        sip.push(Series {
+            also: vec![(event_param, disconnect.to_owned())],
+            ..Series::of(code, &errors, &error_counts)
+        });
+    }
+
+    let statuses = Tally::of::<SecureMessage>(Category::Messages, SecureMessage::status, Expr::value(true));
+    let status_counts = statuses.counts(state, std::slice::from_ref(&whole)).await?;
+    let messages = MessageStatus::ALL
+        .iter()
+        .map(|s| {
+            let count = status_counts.get(&(0, s.code().to_owned())).copied().unwrap_or(0);
+            Ok(Ranked { name: s.code().to_owned(), count, href: statuses.href(&whole, s.code(), &[], zone)? })
+        })
+        .collect::<Result<_, AppError>>()?;
+
+    let length = whole.end - whole.start;
+    let (asr_now, acd_now) = asr_acd(state, whole.start, whole.end).await?;
+    let (asr_before, acd_before) = asr_acd(state, whole.start - length, whole.start).await?;
+    let disposition_param = filter_param(Category::Cdr, Cdr::disposition)?;
+    let failed_call = Expr::col(Cdr::disposition).eq(Disposition::Failed.code());
+    Ok(Overview {
+        window,
+        time_zone: zone.name().to_owned(),
+        span,
+        calls: chart("Calls by disposition", "calls", &bars, &dispositions, zone)?,
+        asr: Comparison { now: asr_now, before: asr_before },
+        acd: Comparison { now: acd_now, before: acd_before },
+        failed_logins: chart("Failed console logins", "failed logins", &bars, &failures, zone)?,
+        sip: chart("SIP registrations and errors", "events", &bars, &sip, zone)?,
+        messages,
+        on_line: on_line(state).await?,
+        top_callers: top_accounts(state, &whole, Expr::value(true), &[], zone).await?,
+        top_failing: top_accounts(state, &whole, failed_call, &[(disposition_param, Disposition::Failed.code())], zone)
+            .await?,
+    })
+}
+
+/// The whole window in words, from its first interval's start to its last one's end.
+fn whole_words(bars: &[Interval]) -> String {
+    let start = bars.first().map(|b| b.words.split(" – ").next().unwrap_or_default()).unwrap_or_default();
+    let end = bars.last().map(|b| b.words.split(" – ").nth(1).unwrap_or_default()).unwrap_or_default();
+    format!("{start} – {end}")
+}
