@@ -30,7 +30,8 @@ pub struct TimelineEntry {
     pub at_ms: i64,
     pub time: String,
     pub log: String,
-    pub summary: Vec<Cell>,
+    /// Its values, each with its column's name.
+    pub summary: Vec<(String, Cell)>,
     pub href: String,
 }
 

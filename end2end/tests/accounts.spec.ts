@@ -31,7 +31,7 @@ test("from a CDR row, the Caller opens the caller's account", async ({ page }) =
   await open(page, "/logs/cdr?call_type=CALL");
   const caller = page.getByRole("table").locator("tbody tr").first().locator("td").nth(2);
   const name = (await caller.innerText()).trim();
-  await caller.getByRole("link").click();
+  await caller.getByRole("link", { name, exact: true }).click();
   await expect(page).toHaveURL(/\/accounts\/\d+$/);
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
 });
@@ -61,6 +61,6 @@ test("the accounts directory filters and opens accounts", async ({ page }) => {
   await page.getByLabel("Username", { exact: true }).fill("4418591930");
   await page.getByRole("button", { name: "Apply" }).click();
   await page.goto("/accounts?username=4418591930");
-  await page.getByRole("link", { name: "4418591930" }).click();
+  await page.getByRole("link", { name: "4418591930", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Arthur Doyle" })).toBeVisible();
 });

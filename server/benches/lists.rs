@@ -100,6 +100,10 @@ async fn main() {
         ("Registered Accounts", "/api/v1/registered".to_owned()),
         ("Accounts directory", "/api/v1/accounts".to_owned()),
         ("Account page (HTML)", "/accounts/1".to_owned()),
+        ("Overview, last hour (HTML)", "/?window=1h".to_owned()),
+        ("Overview, 24 hours (HTML)", "/?window=24h".to_owned()),
+        ("Overview, 7 days (HTML)", "/?window=7d".to_owned()),
+        ("Overview, 30 days (HTML)", "/?window=30d".to_owned()),
     ];
     println!("| request | median ms | worst of {RUNS} ms |\n|---|---:|---:|");
     for (name, path) in cases {

@@ -69,7 +69,7 @@ async fn history<T: LogTable>(
                 .zip(T::SPEC.columns)
                 .filter(|(cell, column)| !cell.text.is_empty() && column.column.kind != ColumnKind::Time)
                 .take(5)
-                .map(|(cell, _)| cell)
+                .map(|(cell, column)| (column.label.to_owned(), cell))
                 .collect();
             TimelineEntry {
                 at_ms: at.0,

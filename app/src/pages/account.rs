@@ -64,7 +64,11 @@ pub fn AccountPage() -> impl IntoView {
                                             <li>
                                                 <a href=e.href>{e.time}</a>
                                                 <span class="log">{e.log}</span>
-                                                {e.summary.into_iter().map(|cell| view! { <span class="part"><CellView cell/></span> }).collect_view()}
+                                                <dl class="parts">
+                                                    {e.summary.into_iter().map(|(label, cell)| view! {
+                                                        <div class="part"><dt>{label}</dt><dd><CellView cell/></dd></div>
+                                                    }).collect_view()}
+                                                </dl>
                                             </li>
                                         }).collect_view()}
                                     </ol>

@@ -3,9 +3,10 @@
 //! and `<Transition>` keeps the current rows on screen while the next ones load.
 
 use super::chips::{CellFilters, FilterChips};
+use super::follow::{FollowBanner, FollowToggle, Followed};
 use super::url::with_params;
 use crate::list::api::fetch_log_page;
-use crate::list::{param, Category, Cell, FilterKind, FilterSpec, LogPage, PAGE_SIZES};
+use crate::list::{param, Category, Cell, FilterKind, FilterSpec, LogPage, LogRow, PAGE_SIZES};
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
@@ -170,6 +171,14 @@ fn ListTable(category: Category, page: LogPage, query: Memo<ParamsMap>, refresh:
         .iter()
         .map(|c| c.filter.and_then(|name| filters.iter().find(|f| f.name == name).copied()))
         .collect();
+    let cell_filters = StoredValue::new(cell_filters);
+    // Following: new rows above this page's when it is the first, newest first.
+    let here = query.get_untracked();
+    let shows = page.page == 1 && page.sort.is_none();
+    let after = if shows { page.rows.iter().map(|r| r.id).max() } else { None };
+    let followed =
+        (here.get(param::FOLLOW).as_deref() == Some("1")).then(|| Followed::start(category, &here, after, shows));
+    let row_view = move |row: LogRow, fresh: bool| view! { <ListRow row route filters=cell_filters query=query.get_untracked() fresh/> };
     let empty = page.rows.is_empty();
     let past_end = empty && page.total > 0;
     let (current, last, size) = (page.page, page.page_count(), page.page_size);
@@ -179,9 +188,11 @@ fn ListTable(category: Category, page: LogPage, query: Memo<ParamsMap>, refresh:
             <FilterChips route chips=page.active_filters query=query.get_untracked()/>
             <div class="tools">
                 <button type="button" on:click=move |_| refresh.run(())>"Refresh"</button>
+                <FollowToggle route query/>
                 {page.may_export.then(|| view! { <a class="button" href=csv_href download rel="external">"CSV"</a> })}
             </div>
         </div>
+        {followed.map(|followed| view! { <FollowBanner followed route query=here.clone() refresh/> })}
         <div class="table-wrap">
             <table class="log-table">
                 <thead>
@@ -198,19 +209,8 @@ fn ListTable(category: Category, page: LogPage, query: Memo<ParamsMap>, refresh:
                     </tr>
                 </thead>
                 <tbody>
-                    {page
-                        .rows
-                        .into_iter()
-                        .map(|row| {
-                            let cells = row.cells.into_iter().zip(&cell_filters).map(|(cell, filter)| {
-                                let links = filter.zip(cell.value.clone()).map(|(filter, value)| {
-                                    view! { <CellFilters route filter value query=query.get_untracked()/> }
-                                });
-                                view! { <td><CellView cell/>{links}</td> }
-                            });
-                            view! { <tr>{cells.collect_view()}</tr> }
-                        })
-                        .collect_view()}
+                    {followed.map(|f| move || f.rows.get().into_iter().map(|row| row_view(row, true)).collect_view())}
+                    {page.rows.into_iter().map(|row| row_view(row, false)).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -228,6 +228,26 @@ fn ListTable(category: Category, page: LogPage, query: Memo<ParamsMap>, refresh:
             })}
         <Pager route query current last size/>
     }
+}
+
+/// One row of the list: its cells, each filterable one with its "only this" and "not this".
+/// `fresh`: a followed row that arrived after the page was read.
+#[component]
+fn ListRow(
+    row: LogRow,
+    route: &'static str,
+    filters: StoredValue<Vec<Option<FilterSpec>>>,
+    query: ParamsMap,
+    fresh: bool,
+) -> impl IntoView {
+    let filters = filters.get_value();
+    let cells = row.cells.into_iter().zip(filters).map(|(cell, filter)| {
+        let links = filter
+            .zip(cell.value.clone())
+            .map(|(filter, value)| view! { <CellFilters route filter value query=query.clone()/> });
+        view! { <td><CellView cell/>{links}</td> }
+    });
+    view! { <tr class:fresh=fresh>{cells.collect_view()}</tr> }
 }
 
 /// The id of a filter control, for its label.
