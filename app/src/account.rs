@@ -35,12 +35,25 @@ pub struct TimelineEntry {
     pub href: String,
 }
 
+/// One day of the account's 30-day activity strip: its calls, failed calls and SIP errors,
+/// each with the list behind it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ActivityDay {
+    /// `Mon 23 Nov`.
+    pub day: String,
+    pub calls: crate::overview::Ranked,
+    pub failed: crate::overview::Ranked,
+    pub sip_errors: crate::overview::Ranked,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AccountOverview {
     pub account: Account,
     pub last_seen: Option<String>,
     pub online: Option<OnlineNow>,
     pub sections: Vec<AccountSection>,
+    /// The last 30 days, oldest first.
+    pub activity: Vec<ActivityDay>,
     /// Newest first.
     pub timeline: Vec<TimelineEntry>,
     pub time_zone: String,

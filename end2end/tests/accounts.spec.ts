@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { column, open } from "./helpers";
+import { column, open, total } from "./helpers";
 
 test("support flow: from Registered Accounts to an account, its SIP history and calls, and back", async ({ page }) => {
   await open(page, "/");
@@ -63,4 +63,28 @@ test("the accounts directory filters and opens accounts", async ({ page }) => {
   await page.goto("/accounts?username=4418591930");
   await page.getByRole("link", { name: "4418591930", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Arthur Doyle" })).toBeVisible();
+});
+
+test("an account's last 30 days read at a glance, and each day's calls open those calls", async ({ page }) => {
+  await open(page, "/accounts/1");
+  const strip = page.getByRole("region", { name: "Last 30 days" });
+  await expect(strip.getByRole("rowheader")).toHaveText(["Calls", "Failed calls", "SIP errors"]);
+  await expect(strip.getByRole("columnheader")).toHaveCount(30);
+  const day = strip.getByRole("link", { name: /^Calls, / }).last();
+  const [, count] = (await day.getAttribute("aria-label"))!.match(/: (\d+)$/)!;
+  await day.click();
+  await expect(page).toHaveURL(/\/logs\/cdr\?from=.*&account_id=1$/);
+  await expect.poll(() => total(page)).toBe(Number(count));
+  // The timeline names each value.
+  await page.goBack();
+  await expect(page.locator("ol.timeline li").first().locator("dt").first()).toBeVisible();
+});
+
+test("a SIP connect's detail says which REGISTER bound it to its account", async ({ page }) => {
+  await open(page, "/logs/sip-sessions?event=CONNECT&reconciled=yes");
+  await page.getByRole("table").locator("tbody tr").first().getByRole("link").first().click();
+  await expect(page.getByText("Reconciliation")).toBeVisible();
+  const register = page.getByRole("link", { name: /^REGISTER #\d+ from / });
+  const bound = page.getByText(/^Bound when it was written/);
+  await expect(register.or(bound)).toBeVisible();
 });

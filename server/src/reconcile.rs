@@ -5,7 +5,7 @@
 //! still count. Rows are read in bounded batches by id, so a large backlog neither holds
 //! the database nor the memory for long.
 
-use app::categories::sip_sessions::SipSession as S;
+use app::categories::sip_sessions::{register_candidates, SipSession as S};
 use app::codes::SipEvent;
 use app::db::Db;
 use app::list::Record;
@@ -13,8 +13,7 @@ use sea_query::{Alias, Expr, Order, Query};
 use sqlx::Row;
 use std::time::Duration;
 
-/// How far before or after a CONNECT/DISCONNECT a REGISTER may be to vouch for it.
-pub const WINDOW_MS: i64 = 60 * 60_000;
+pub use app::categories::sip_sessions::RECONCILE_WINDOW_MS as WINDOW_MS;
 /// Unreconciled rows read per batch.
 pub const BATCH: u64 = 1_000;
 
@@ -50,17 +49,7 @@ pub async fn run_once(db: &Db, batch: u64) -> anyhow::Result<Outcome> {
             let at: i64 = row.try_get(1)?;
             let addr: String = row.try_get(2)?;
             outcome.examined += 1;
-            let candidates = Query::select()
-                .distinct()
-                .columns([S::account_id, S::peername])
-                .from(Alias::new(S::TABLE))
-                .and_where(Expr::col(S::remote_addr).eq(addr.as_str()))
-                .and_where(Expr::col(S::event).eq(SipEvent::Register.code()))
-                .and_where(Expr::col(S::account_id).is_not_null())
-                .and_where(Expr::col(S::occurred_at).between(at - WINDOW_MS, at + WINDOW_MS))
-                .limit(2)
-                .to_owned();
-            let accounts = tx.fetch_all(&candidates).await?;
+            let accounts = tx.fetch_all(&register_candidates(&addr, at, 2)).await?;
             match accounts.as_slice() {
                 [one] => {
                     let account: i64 = one.try_get(0)?;

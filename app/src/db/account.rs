@@ -35,7 +35,10 @@ pub async fn overview(state: &AppState, reader: &Reader, id: i64) -> Result<Acco
     }
     timeline.sort_by_key(|e| std::cmp::Reverse(e.at_ms));
     timeline.truncate(TIMELINE);
+    let now = chrono::Utc::now().timestamp_millis();
+    let activity = super::overview::account_activity(state, id, now, ctx.zone).await?;
     Ok(AccountOverview {
+        activity,
         last_seen: account.last_seen.map(|t| ctx.time(t)),
         account,
         online,

@@ -79,6 +79,16 @@ pub trait LogTable: Listed + 'static {
         Self::columns_detail(row, ctx)
     }
 
+    /// Fields of the detail page that other rows explain (why a SIP event is bound to its
+    /// account, or is not): none by default.
+    fn explain<'a>(
+        _state: &'a AppState,
+        _row: &'a Self::Row,
+        _ctx: &'a RenderCtx,
+    ) -> impl std::future::Future<Output = Result<Vec<(String, Cell)>, AppError>> + Send + 'a {
+        async { Ok(Vec::new()) }
+    }
+
     /// The row's id, its list cells and its detail columns, labelled (without the link to
     /// itself).
     fn columns_detail(row: &Self::Row, ctx: &RenderCtx) -> Vec<(String, Cell)> {
@@ -328,7 +338,9 @@ async fn existing_row<T: LogTable>(state: &AppState, id: i64, ctx: &RenderCtx) -
 async fn detail_of<T: LogTable>(state: &AppState, reader: &Reader, id: i64) -> Result<LogDetail, AppError> {
     let ctx = RenderCtx::load(&state.db).await?.seen_by(reader.caller());
     let row = existing_row::<T>(state, id, &ctx).await?;
-    Ok(LogDetail { fields: T::detail(&row, &ctx), time_zone: ctx.zone.name().to_owned() })
+    let mut fields = T::detail(&row, &ctx);
+    fields.extend(T::explain(state, &row, &ctx).await?);
+    Ok(LogDetail { fields, time_zone: ctx.zone.name().to_owned() })
 }
 
 async fn items_of<T: LogTable>(

@@ -46,6 +46,7 @@ pub fn AccountPage() -> impl IntoView {
                                         }}
                                     </dd>
                                 </dl>
+                                <ActivityStrip days=o.activity/>
                                 <section aria-labelledby="history">
                                     <h2 id="history">"History"</h2>
                                     <ul class="sections">
@@ -79,6 +80,61 @@ pub fn AccountPage() -> impl IntoView {
                     }
                 })}
             </Transition>
+        </section>
+    }
+}
+
+/// The account's last 30 days at a glance: calls, failed calls and SIP errors per day, each a
+/// bar (its height, for reading without colour) and a number, linking to the day's rows.
+#[component]
+fn ActivityStrip(days: Vec<crate::account::ActivityDay>) -> impl IntoView {
+    const HEIGHT: f64 = 24.0;
+    type Pick = fn(&crate::account::ActivityDay) -> &crate::overview::Ranked;
+    let rows: [(&str, Pick); 3] =
+        [("Calls", |d| &d.calls), ("Failed calls", |d| &d.failed), ("SIP errors", |d| &d.sip_errors)];
+    let body = rows
+        .into_iter()
+        .map(|(title, pick)| {
+            let max = days.iter().map(|d| pick(d).count).max().unwrap_or(0).max(1);
+            let cells = days
+                .iter()
+                .map(|d| {
+                    let r = pick(d);
+                    if r.count == 0 {
+                        return view! { <td class="zero">"0"</td> }.into_any();
+                    }
+                    let height = (r.count as f64 * HEIGHT / max as f64).max(2.0);
+                    let name = format!("{title}, {}: {}", d.day, r.count);
+                    view! {
+                        <td>
+                            <a href=r.href.clone() aria-label=name.clone() title=name>
+                                <svg width="12" height=HEIGHT aria-hidden="true">
+                                    <rect x="1" y=HEIGHT - height width="10" height=height/>
+                                </svg>
+                                <span class="n">{r.count}</span>
+                            </a>
+                        </td>
+                    }
+                    .into_any()
+                })
+                .collect_view();
+            view! { <tr><th scope="row">{title}</th>{cells}</tr> }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="activity">
+            <h2 id="activity">"Last 30 days"</h2>
+            <div class="table-wrap">
+                <table class="activity">
+                    <thead>
+                        <tr>
+                            <td></td>
+                            {days.iter().map(|d| view! { <th scope="col">{d.day.clone()}</th> }).collect_view()}
+                        </tr>
+                    </thead>
+                    <tbody>{body}</tbody>
+                </table>
+            </div>
         </section>
     }
 }

@@ -128,3 +128,42 @@ async fn a_zone_off_the_hour_and_a_bad_window() {
     assert!(html.contains("Calls by disposition"));
     assert!(html.contains(": ") && html.contains(" calls\"><title>"), "{html}");
 }
+
+#[tokio::test]
+async fn an_accounts_30_days_are_its_lists_day_by_day() {
+    let app = TestApp::spawn(600).await;
+    let account = app.scalar("SELECT caller_account_id FROM cdr WHERE caller_account_id IS NOT NULL GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1").await;
+    let response =
+        app.client.post(format!("{}/api/account", app.base)).form(&[("id", account.to_string())]).send().await.unwrap();
+    let overview: Value = response.json().await.unwrap();
+    let days = overview["activity"].as_array().unwrap();
+    assert_eq!(days.len(), 30);
+    let (mut calls, mut errors) = (0, 0);
+    for day in days {
+        for key in ["calls", "failed"] {
+            let count = day[key]["count"].as_u64().unwrap();
+            if count > 0 {
+                assert_eq!(total_behind(&app, day[key]["href"].as_str().unwrap()).await, count, "{key} {}", day["day"]);
+            }
+        }
+        calls += day["calls"]["count"].as_u64().unwrap();
+        // The SIP errors link to the day's disconnects, which hold them.
+        let sip = day["sip_errors"]["count"].as_u64().unwrap();
+        errors += sip;
+        if sip > 0 {
+            assert!(total_behind(&app, day["sip_errors"]["href"].as_str().unwrap()).await >= sip);
+        }
+    }
+    assert!(calls > 0, "the busiest caller called in the last 30 days");
+    // The window starts at local midnight 29 days ago: it holds the last 29 days' errors, and
+    // no more than all of them.
+    let errors_of = |since: i64| {
+        format!(
+            "SELECT COUNT(*) FROM sip_session WHERE account_id = {account} AND event = 'DISCONNECT' \
+             AND details IN ('NETWORK_ERROR', 'EXPIRATION') AND occurred_at > {since}"
+        )
+    };
+    let recent = app.scalar(&errors_of(crate::common::anchor_ms() - 29 * 86_400_000)).await;
+    let ever = app.scalar(&errors_of(i64::MIN)).await;
+    assert!(recent <= errors as i64 && errors as i64 <= ever, "{recent} <= {errors} <= {ever}");
+}

@@ -117,3 +117,45 @@ async fn a_large_backlog_is_worked_through_in_batches() {
     assert_eq!(outcome, Outcome { examined: 2_500, reconciled: 2_500, ambiguous: 0 });
     assert_eq!(app.scalar("SELECT COUNT(*) FROM sip_session WHERE event = 'CONNECT' AND reconciled = 0").await, 0);
 }
+
+/// The "Reconciliation" field of a SIP event's detail page (server function `log_detail`).
+async fn explained(app: &TestApp, id: i64) -> Option<serde_json::Value> {
+    let response = app
+        .client
+        .post(format!("{}/api/log_detail", app.base))
+        .form(&[("category", "sip-sessions"), ("id", &id.to_string())])
+        .send()
+        .await
+        .unwrap();
+    let detail: serde_json::Value = response.json().await.unwrap();
+    let fields = detail["fields"].as_array().unwrap();
+    fields.iter().find(|f| f[0] == "Reconciliation").map(|f| f[1].clone())
+}
+
+#[tokio::test]
+async fn the_detail_page_names_the_register_that_bound_an_event_or_says_why_none_did() {
+    let app = app_with_accounts().await;
+    event(&app, 1, T0, "CONNECT", "10.0.0.1:5061", None).await;
+    event(&app, 2, T0 + 1_000, "REGISTER", "10.0.0.1:5061", Some(1)).await;
+    event(&app, 3, T0, "CONNECT", "10.0.0.7:5061", None).await; // nobody registered there
+    event(&app, 4, T0, "REGISTER", "93.57.41.37:28224", Some(1)).await;
+    event(&app, 5, T0 + 10 * MIN, "CONNECT", "93.57.41.37:28224", None).await;
+    event(&app, 6, T0 + 20 * MIN, "REGISTER", "93.57.41.37:28224", Some(2)).await;
+    // Before reconciliation: one account there, and it will be bound.
+    let pending = explained(&app, 1).await.unwrap();
+    assert!(pending["text"].as_str().unwrap().starts_with("Not bound yet: only alice REGISTERed from 10.0.0.1:5061"));
+    run_once(&app.db, 100).await.unwrap();
+
+    let bound = explained(&app, 1).await.unwrap();
+    assert_eq!(bound["text"], "REGISTER #2 from 10.0.0.1:5061 at 2023-11-14 22:13:21.000 UTC");
+    assert_eq!(bound["href"], "/logs/sip-sessions/2");
+    let nobody = explained(&app, 3).await.unwrap()["text"].as_str().unwrap().to_owned();
+    assert!(nobody.starts_with("Not bound: no account REGISTERed from 10.0.0.7:5061 within an hour"), "{nobody}");
+    let several = explained(&app, 5).await.unwrap()["text"].as_str().unwrap().to_owned();
+    assert!(several.contains("several accounts REGISTERed from 93.57.41.37:28224") && several.contains("alice, bob"));
+    // A REGISTER is not reconciled: nothing to explain.
+    assert!(explained(&app, 2).await.is_none());
+    // The page shows it, the link included.
+    let (_, _, html) = app.get("/logs/sip-sessions/1").await;
+    assert!(html.contains(r#"<a href="/logs/sip-sessions/2">REGISTER #2 from 10.0.0.1:5061"#), "{html}");
+}

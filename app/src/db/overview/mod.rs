@@ -9,6 +9,7 @@
 use super::count::HOUR_MS;
 use super::render::RenderCtx;
 use super::AppState;
+use crate::account::ActivityDay;
 use crate::auth::Reader;
 use crate::categories::accounts::Account;
 use crate::categories::cdr::Cdr;
@@ -372,6 +373,65 @@ pub async fn overview(state: &AppState, reader: &Reader, window: Window, now: i6
         top_failing: top_accounts(state, &whole, failed_call, &[(disposition_param, Disposition::Failed.code())], zone)
             .await?,
     })
+}
+
+/// An account's last 30 days, day by day: its calls (as caller or callee), its failed calls
+/// and its SIP errors (disconnects with NETWORK_ERROR or EXPIRATION), counted from the rows
+/// by the account's indexes (the hourly counts keep no account).
+pub async fn account_activity(
+    state: &AppState,
+    account: i64,
+    now: i64,
+    zone: Tz,
+) -> Result<Vec<ActivityDay>, AppError> {
+    let days = intervals(Window::Month, now, zone);
+    let on_either_side =
+        Expr::col(Cdr::caller_account_id).eq(account).or(Expr::col(Cdr::callee_account_id).eq(account));
+    let calls = Tally { hourly: None, ..Tally::of::<Cdr>(Category::Cdr, Cdr::disposition, on_either_side) };
+    let call_counts = calls.counts(state, &days).await?;
+    let errors_only = Expr::col(SipSession::account_id)
+        .eq(account)
+        .and(Expr::col(SipSession::event).eq(SipEvent::Disconnect.code()))
+        .and(Expr::col(SipSession::details).is_in(SIP_ERRORS));
+    let errors =
+        Tally { hourly: None, ..Tally::of::<SipSession>(Category::SipSessions, SipSession::details, errors_only) };
+    let error_counts = errors.counts(state, &days).await?;
+    let account_param = Category::Cdr.spec().account_filter().map(|f| f.name).unwrap_or("account_id");
+    let id = account.to_string();
+    let failed = Disposition::Failed.code();
+    let disposition_param = filter_param(Category::Cdr, Cdr::disposition)?;
+    let event_param = filter_param(Category::SipSessions, SipSession::event)?;
+    let sum = |counts: &Counts, index: usize| counts.iter().filter(|((i, _), _)| *i == index).map(|(_, n)| n).sum();
+    Ok(days
+        .iter()
+        .enumerate()
+        .map(|(index, day)| {
+            let (from, to) = range_params(day, zone);
+            let range = [(param::FROM, from.as_str()), (param::TO, to.as_str()), (account_param, id.as_str())];
+            let ranked = |name: &str, count: u64, category: Category, also: &[(&str, &str)]| Ranked {
+                name: name.to_owned(),
+                count,
+                href: href(category, &[&range[..], also].concat()),
+            };
+            ActivityDay {
+                day: day.label.clone(),
+                calls: ranked("calls", sum(&call_counts, index), Category::Cdr, &[]),
+                failed: ranked(
+                    "failed calls",
+                    call_counts.get(&(index, failed.to_owned())).copied().unwrap_or(0),
+                    Category::Cdr,
+                    &[(disposition_param, failed)],
+                ),
+                // The day's disconnects: the list has no filter for two Details at once.
+                sip_errors: ranked(
+                    "SIP errors",
+                    sum(&error_counts, index),
+                    Category::SipSessions,
+                    &[(event_param, SipEvent::Disconnect.code())],
+                ),
+            }
+        })
+        .collect())
 }
 
 /// The whole window in words, from its first interval's start to its last one's end.
