@@ -57,7 +57,8 @@ fn TokenTable(
     let csrf = data.csrf.clone();
     let empty = data.tokens.is_empty();
     view! {
-        <div class="table-wrap">
+        // The wrapper scrolls a wide table sideways: focusable, so that the keyboard can scroll it.
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Table of API tokens">
             <table class="log-table" aria-label="API tokens">
                 <thead>
                     <tr>

@@ -41,8 +41,9 @@ pub fn ConsoleUsersPage() -> impl IntoView {
 #[component]
 fn UserTable(data: Data, add: ServerAction<AddConsoleUser>, change: ServerAction<ChangeConsoleUser>) -> impl IntoView {
     let csrf = data.csrf.clone();
+    // The wrapper scrolls a wide table sideways: focusable, so that the keyboard can scroll it.
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Table of console users">
             <table class="log-table">
                 <thead>
                     <tr>
