@@ -112,13 +112,17 @@ fn pattern_id(id: &str, index: usize) -> String {
     format!("{id}-fill-{index}")
 }
 
-const BAR_WIDTH: f64 = 24.0;
-const PLOT_HEIGHT: f64 = 140.0;
+/// The drawing's width in its own units; it scales to the chart's width keeping its
+/// proportions, so that the labels are not stretched.
+const PLOT_WIDTH: f64 = 720.0;
+const PLOT_HEIGHT: f64 = 180.0;
 
 #[component]
 fn Chart(chart: BarChart, id: &'static str) -> impl IntoView {
     let max = chart.bars.iter().map(|b| b.total()).max().unwrap_or(0).max(1);
-    let width = BAR_WIDTH * chart.bars.len() as f64;
+    let width = PLOT_WIDTH;
+    let slot = PLOT_WIDTH / chart.bars.len().max(1) as f64;
+    // At most 12 labels, so that they never overlap.
     let label_every = chart.bars.len().div_ceil(12).max(1);
     let scale = move |n: u64| n as f64 * PLOT_HEIGHT / max as f64;
     let heading = format!("{id}-title");
@@ -149,7 +153,7 @@ fn Chart(chart: BarChart, id: &'static str) -> impl IntoView {
         .iter()
         .enumerate()
         .map(|(index, bar)| {
-            let x = index as f64 * BAR_WIDTH;
+            let x = index as f64 * slot;
             let mut top = PLOT_HEIGHT;
             let segments = bar
                 .segments
@@ -166,9 +170,9 @@ fn Chart(chart: BarChart, id: &'static str) -> impl IntoView {
                             <a href=s.href.clone() aria-label=name>
                                 <title>{title}</title>
                                 <rect
-                                    x=x + 2.0
+                                    x=x + slot * 0.1
                                     y=top
-                                    width=BAR_WIDTH - 4.0
+                                    width=slot * 0.8
                                     height=height
                                     fill=format!("url(#{})", pattern_id(id, series))
                                 />
@@ -180,7 +184,7 @@ fn Chart(chart: BarChart, id: &'static str) -> impl IntoView {
             let label = (index % label_every == 0).then(|| {
                 view! {
                     <g>
-                        <text x=x + BAR_WIDTH / 2.0 y=PLOT_HEIGHT + 14.0 text-anchor="middle" class="tick">
+                        <text x=x + slot / 2.0 y=PLOT_HEIGHT + 16.0 text-anchor="middle" class="tick">
                             {bar.label.clone()}
                         </text>
                     </g>
@@ -210,8 +214,7 @@ fn Chart(chart: BarChart, id: &'static str) -> impl IntoView {
             <p class="axis">{format!("Highest bar: {max} {}", chart.unit)}</p>
             <svg
                 class="bars"
-                viewBox=format!("0 0 {width} {}", PLOT_HEIGHT + 20.0)
-                preserveAspectRatio="none"
+                viewBox=format!("0 0 {width} {}", PLOT_HEIGHT + 22.0)
                 role="group"
                 aria-label=chart.title.clone()
             >
