@@ -106,7 +106,9 @@ async fn main() {
         ("Overview, 30 days (HTML)", "/?window=30d".to_owned()),
     ];
     println!("| request | median ms | worst of {RUNS} ms |\n|---|---:|---:|");
-    for (name, path) in cases {
+    // BENCH_ONLY=Overview times only the requests whose name holds it, and skips the rest.
+    let only = std::env::var("BENCH_ONLY").ok();
+    for (name, path) in cases.into_iter().filter(|(name, _)| only.as_deref().is_none_or(|o| name.contains(o))) {
         let mut times = Vec::with_capacity(RUNS);
         time(&client, &format!("{base}{path}")).await; // Warm-up.
         for _ in 0..RUNS {
@@ -116,6 +118,9 @@ async fn main() {
         println!("| {name} | {:.1} | {:.1} |", ms(times[RUNS / 2]), ms(times[RUNS - 1]));
     }
 
+    if only.is_some() {
+        return;
+    }
     println!(
         "\n| {CLIENTS} clients at once, {} s | requests/s | p50 ms | p99 ms |\n|---|---:|---:|---:|",
         LOAD.as_secs()

@@ -62,9 +62,11 @@ const TABLES: &[Table] = &[
     Table { name: "cef_forwarding", shape: Shape::Single },
 ];
 
-/// Every table: [`TABLES`], then the hourly counts of the logs that keep them.
+/// Every table: [`TABLES`], then the hourly counts of the logs that keep them and the CDRs'
+/// per-account hourly counts.
 fn all_tables() -> impl Iterator<Item = Table> {
-    let derived = app::list::Category::LOGS.iter().filter_map(|c| c.spec().hourly);
+    let hourly = app::list::Category::LOGS.iter().filter_map(|c| c.spec().hourly);
+    let derived = hourly.chain([app::categories::cdr::ACCOUNT_HOURLY]);
     TABLES.iter().copied().chain(derived.map(|name| Table { name, shape: Shape::Derived }))
 }
 

@@ -121,7 +121,8 @@ async fn expired(db: &Db, table: &str, cutoff_ms: i64) -> anyhow::Result<Vec<(St
 
 /// Drops the months of `table` that lie wholly before `cutoff_ms` (retention), but those
 /// holding a row that `spared` keeps; how many rows went with them. The month's hours go from
-/// the table's hourly counts (`hourly`) in the same transaction: dropping fires no trigger.
+/// the table's hourly counts (each of `hourly`) in the same transaction: dropping fires no
+/// trigger.
 /// A month whose drop
 /// cannot have its lock within seconds (a long export reading the table) is left to the
 /// row-by-row purge that follows. A row written into an expired month while it is counted
@@ -129,7 +130,7 @@ async fn expired(db: &Db, table: &str, cutoff_ms: i64) -> anyhow::Result<Vec<(St
 pub async fn drop_expired(
     db: &Db,
     table: &str,
-    hourly: Option<&str>,
+    hourly: &[&str],
     cutoff_ms: i64,
     spared: Option<SimpleExpr>,
 ) -> anyhow::Result<u64> {
@@ -156,9 +157,9 @@ pub async fn drop_expired(
         sqlx::query("SET LOCAL lock_timeout = '5s'").execute(&mut *tx).await?;
         let dropped_month = async {
             sqlx::query(&drop.to_string(sea_query::PostgresQueryBuilder)).execute(&mut *tx).await?;
-            if let Some(hourly) = hourly {
+            for hourly in hourly {
                 let hours = Query::delete()
-                    .from_table(Alias::new(hourly))
+                    .from_table(Alias::new(*hourly))
                     .and_where(Expr::col(Alias::new("hour")).gte(from_ms))
                     .and_where(Expr::col(Alias::new("hour")).lt(to_ms))
                     .to_owned();

@@ -39,8 +39,9 @@ pub async fn purge(db: &Db, now_ms: i64) -> anyhow::Result<u64> {
     let cutoff = cutoff(&settings, now_ms);
     // Whole expired months first, where the database partitions by month; then row by row.
     let spared = settings.no_cdr().then(|| Expr::col(Cdr::call_type).is_in(KEPT_UNDER_NO_CDR));
-    let hourly = app::categories::cdr::SPEC.hourly;
-    let mut purged = crate::partitions::drop_expired(db, Cdr::TABLE, hourly, cutoff, spared).await?;
+    let hourly: Vec<&str> =
+        app::categories::cdr::SPEC.hourly.into_iter().chain([app::categories::cdr::ACCOUNT_HOURLY]).collect();
+    let mut purged = crate::partitions::drop_expired(db, Cdr::TABLE, &hourly, cutoff, spared).await?;
     loop {
         let mut expired = Query::select();
         expired

@@ -34,6 +34,10 @@ crate::record! {
     }
 }
 
+/// Hourly counts of CDRs per account (as caller or callee) and whether they FAILED, kept by
+/// triggers: the overview's top accounts (migration `…_account_hourly.sql`).
+pub const ACCOUNT_HOURLY: &str = "cdr_account_hourly";
+
 pub const SPEC: CategorySpec = CategorySpec {
     title: "Call Detail Records",
     summary: "Every call leg: who called whom, how long, and how it ended. Follow a Call Id to see all the \

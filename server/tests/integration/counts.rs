@@ -165,10 +165,33 @@ async fn writes_of_every_kind_keep_the_hourly_counts_exact() {
     for (_, spec, hourly, table) in counted_logs() {
         assert_hourly_exact(&app, spec, hourly, table).await;
     }
+    assert_accounts_exact(&app).await;
+    // Calls moved between accounts, and a call between two sides of one account.
+    app.execute("UPDATE cdr SET callee_account_id = caller_account_id WHERE id % 13 = 0").await;
+    app.execute("UPDATE cdr SET caller_account_id = NULL, disposition = 'FAILED' WHERE id % 17 = 0").await;
+    assert_accounts_exact(&app).await;
     assert_eq!(
         app.json("/api/v1/cdr?disposition=BUSY").await["total"].as_i64(),
         Some(app.scalar("SELECT COUNT(*) FROM cdr WHERE disposition = 'BUSY'").await)
     );
+}
+
+/// The per-account hourly CDR counts against the rows, both ways: each account's calls as
+/// caller or callee, a call between two sides of one account once.
+async fn assert_accounts_exact(app: &TestApp) {
+    let hour = format!("call_date - (call_date % {HOUR_MS} + {HOUR_MS}) % {HOUR_MS}");
+    let failed = "CASE WHEN disposition = 'FAILED' THEN 1 ELSE 0 END";
+    let from_rows = format!(
+        "SELECT hour, account, failed, COUNT(*) FROM (\
+         SELECT {hour} AS hour, caller_account_id AS account, {failed} AS failed FROM cdr WHERE caller_account_id IS NOT NULL \
+         UNION ALL SELECT {hour}, callee_account_id, {failed} FROM cdr WHERE callee_account_id IS NOT NULL \
+         AND (caller_account_id IS NULL OR callee_account_id <> caller_account_id)) s GROUP BY 1, 2, 3"
+    );
+    let kept = format!("SELECT hour, account_id, failed, n FROM {}", app::categories::cdr::ACCOUNT_HOURLY);
+    for (a, b) in [(&from_rows, &kept), (&kept, &from_rows)] {
+        assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM ({a} EXCEPT {b}) d")).await, 0, "per-account counts");
+    }
+    assert!(app.scalar(&format!("SELECT COUNT(*) FROM ({kept}) k")).await > 0);
 }
 
 /// The ids of a page of Web Sessions, through the API.

@@ -12,7 +12,7 @@ use super::AppState;
 use crate::account::ActivityDay;
 use crate::auth::Reader;
 use crate::categories::accounts::Account;
-use crate::categories::cdr::Cdr;
+use crate::categories::cdr::{Cdr, ACCOUNT_HOURLY};
 use crate::categories::messages::SecureMessage;
 use crate::categories::sip_sessions::SipSession;
 use crate::categories::web_sessions::WebSession;
@@ -211,41 +211,20 @@ async fn asr_acd(state: &AppState, start: i64, end: i64) -> Result<(Option<f64>,
 }
 
 /// The ten accounts with the most calls (as caller or callee, as the list's account filter
-/// matches them) in [start, end) among the CDRs where `only` holds.
+/// matches them) in the window, all or only the FAILED ones (`failed`): from the per-account
+/// hourly counts when the window is whole hours, else from the rows.
 async fn top_accounts(
     state: &AppState,
     window: &Interval,
-    only: SimpleExpr,
+    failed: bool,
     also: &[(&str, &str)],
     zone: Tz,
 ) -> Result<Vec<Ranked>, AppError> {
-    let side = |id: Column, other: Option<Column>| {
-        let mut q = Query::select();
-        q.expr_as(Expr::col(id), Alias::new("account"))
-            .from(Alias::new(Cdr::TABLE))
-            .and_where(Expr::col(Cdr::call_date).gte(window.start))
-            .and_where(Expr::col(Cdr::call_date).lt(window.end))
-            .and_where(Expr::col(id).is_not_null())
-            .and_where(only.clone());
-        // A call between two sides of one account counts once, as the list shows it once.
-        if let Some(other) = other {
-            q.and_where(Expr::col(other).is_null().or(Expr::col(other).ne(Expr::col(id))));
-        }
-        q
+    let ranking = if window.start.rem_euclid(HOUR_MS) == 0 && window.end.rem_euclid(HOUR_MS) == 0 {
+        ranking_from_hours(window, failed)
+    } else {
+        ranking_from_rows(window, failed)
     };
-    let calls = side(Cdr::caller_account_id, None)
-        .union(UnionType::All, side(Cdr::callee_account_id, Some(Cdr::caller_account_id)))
-        .to_owned();
-    let account = || Expr::col(Alias::new("account"));
-    let ranking = Query::select()
-        .expr(account())
-        .expr(Expr::col(Asterisk).count())
-        .from_subquery(calls, Alias::new("calls"))
-        .add_group_by([Expr::cust("1")])
-        .order_by_expr(Expr::cust("2"), Order::Desc)
-        .order_by_expr(account().into(), Order::Asc)
-        .limit(10)
-        .to_owned();
     let counted: Vec<(i64, i64)> = state
         .db
         .fetch_all(&ranking)
@@ -281,12 +260,70 @@ async fn top_accounts(
         .collect())
 }
 
+/// Accounts by calls in whole hours: the per-account hourly counts.
+fn ranking_from_hours(window: &Interval, failed: bool) -> SelectStatement {
+    let (hour, account) = (|| Expr::col(Alias::new("hour")), || Expr::col(Alias::new("account_id")));
+    let mut ranking = Query::select();
+    ranking
+        .expr(account())
+        .expr(Func::cast_as(Expr::col(Alias::new("n")).sum(), Alias::new("BIGINT")))
+        .from(Alias::new(ACCOUNT_HOURLY))
+        .and_where(hour().gte(window.start))
+        .and_where(hour().lt(window.end));
+    if failed {
+        ranking.and_where(Expr::col(Alias::new("failed")).eq(1i64));
+    }
+    ranked(ranking)
+}
+
+/// Accounts by calls, counted from the rows: each side of a call, a call between two sides of
+/// one account once (as the list shows it once).
+fn ranking_from_rows(window: &Interval, failed: bool) -> SelectStatement {
+    let side = |id: Column, other: Option<Column>| {
+        let mut q = Query::select();
+        q.expr_as(Expr::col(id), Alias::new("account"))
+            .from(Alias::new(Cdr::TABLE))
+            .and_where(Expr::col(Cdr::call_date).gte(window.start))
+            .and_where(Expr::col(Cdr::call_date).lt(window.end))
+            .and_where(Expr::col(id).is_not_null());
+        if failed {
+            q.and_where(Expr::col(Cdr::disposition).eq(Disposition::Failed.code()));
+        }
+        if let Some(other) = other {
+            q.and_where(Expr::col(other).is_null().or(Expr::col(other).ne(Expr::col(id))));
+        }
+        q
+    };
+    let calls = side(Cdr::caller_account_id, None)
+        .union(UnionType::All, side(Cdr::callee_account_id, Some(Cdr::caller_account_id)))
+        .to_owned();
+    ranked(
+        Query::select()
+            .expr(Expr::col(Alias::new("account")))
+            .expr(Expr::col(Asterisk).count())
+            .from_subquery(calls, Alias::new("calls"))
+            .to_owned(),
+    )
+}
+
+/// The ten first of (account, count) rows grouped by account: most first, then by id.
+fn ranked(mut counts: SelectStatement) -> SelectStatement {
+    counts
+        .add_group_by([Expr::cust("1")])
+        .order_by_expr(Expr::cust("2"), Order::Desc)
+        .order_by_expr(Expr::cust("1"), Order::Asc)
+        .limit(10)
+        .to_owned()
+}
+
 /// Accounts registered now, and the accounts list of them.
 async fn on_line(state: &AppState) -> Result<Ranked, AppError> {
     let count = Query::select()
         .expr(Expr::col(Asterisk).count())
         .from(Alias::new(Account::SOURCE))
-        .and_where(Expr::col(Account::online).eq(1))
+        // A flag is bound as every list binds it (an i64): PostgreSQL keeps one prepared
+        // statement per text, and this text is the accounts list's count of `online=yes`.
+        .and_where(Expr::col(Account::online).eq(1i64))
         .to_owned();
     let n: i64 = state.db.fetch_optional(&count).await?.map(|r| r.try_get(0)).transpose()?.unwrap_or(0);
     let param = filter_param(Category::Accounts, Account::online)?;
@@ -357,7 +394,6 @@ pub async fn overview(state: &AppState, reader: &Reader, window: Window, now: i6
     let (asr_now, acd_now) = asr_acd(state, whole.start, whole.end).await?;
     let (asr_before, acd_before) = asr_acd(state, whole.start - length, whole.start).await?;
     let disposition_param = filter_param(Category::Cdr, Cdr::disposition)?;
-    let failed_call = Expr::col(Cdr::disposition).eq(Disposition::Failed.code());
     Ok(Overview {
         window,
         time_zone: zone.name().to_owned(),
@@ -369,8 +405,8 @@ pub async fn overview(state: &AppState, reader: &Reader, window: Window, now: i6
         sip: chart("SIP registrations and errors", "events", &bars, &sip, zone)?,
         messages,
         on_line: on_line(state).await?,
-        top_callers: top_accounts(state, &whole, Expr::value(true), &[], zone).await?,
-        top_failing: top_accounts(state, &whole, failed_call, &[(disposition_param, Disposition::Failed.code())], zone)
+        top_callers: top_accounts(state, &whole, false, &[], zone).await?,
+        top_failing: top_accounts(state, &whole, true, &[(disposition_param, Disposition::Failed.code())], zone)
             .await?,
     })
 }
