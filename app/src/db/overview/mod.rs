@@ -211,31 +211,41 @@ async fn asr_acd(state: &AppState, start: i64, end: i64) -> Result<(Option<f64>,
 }
 
 /// The ten accounts with the most calls (as caller or callee, as the list's account filter
-/// matches them) in the window, all or only the FAILED ones (`failed`): from the per-account
-/// hourly counts when the window is whole hours, else from the rows.
-async fn top_accounts(
-    state: &AppState,
-    window: &Interval,
-    failed: bool,
-    also: &[(&str, &str)],
-    zone: Tz,
-) -> Result<Vec<Ranked>, AppError> {
-    let ranking = if window.start.rem_euclid(HOUR_MS) == 0 && window.end.rem_euclid(HOUR_MS) == 0 {
-        ranking_from_hours(window, failed)
-    } else {
-        ranking_from_rows(window, failed)
+/// matches them) in the window, and the ten with the most FAILED calls: from one read of the
+/// per-account hourly counts when the window is whole hours, else from the rows.
+async fn top_accounts(state: &AppState, window: &Interval, zone: Tz) -> Result<(Vec<Ranked>, Vec<Ranked>), AppError> {
+    let pairs = |rows: Vec<sqlx::any::AnyRow>| -> Result<Vec<(i64, i64)>, sqlx::Error> {
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
     };
-    let counted: Vec<(i64, i64)> = state
-        .db
-        .fetch_all(&ranking)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-        .collect::<Result<_, sqlx::Error>>()?;
+    let (by_calls, by_failures) = if window.start.rem_euclid(HOUR_MS) == 0 && window.end.rem_euclid(HOUR_MS) == 0 {
+        let hour = || Expr::col(Alias::new("hour"));
+        let sum = |e: SimpleExpr| Func::cast_as(Func::sum(e), Alias::new("BIGINT"));
+        let n = || Expr::col(Alias::new("n"));
+        let accounts = Query::select()
+            .expr(Expr::col(Alias::new("account_id")))
+            .expr(sum(n().into()))
+            .expr(sum(n().mul(Expr::col(Alias::new("failed")))))
+            .from(Alias::new(ACCOUNT_HOURLY))
+            .and_where(hour().gte(window.start))
+            .and_where(hour().lt(window.end))
+            .add_group_by([Expr::cust("1")])
+            .to_owned();
+        let mut all: Vec<(i64, i64, i64)> = Vec::new();
+        for r in state.db.fetch_all(&accounts).await? {
+            all.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
+        }
+        (first_ten(all.iter().map(|a| (a.0, a.1)).collect()), first_ten(all.iter().map(|a| (a.0, a.2)).collect()))
+    } else {
+        (
+            pairs(state.db.fetch_all(&ranking_from_rows(window, false)).await?)?,
+            pairs(state.db.fetch_all(&ranking_from_rows(window, true)).await?)?,
+        )
+    };
+    let ids = by_calls.iter().chain(&by_failures).map(|(id, _)| *id);
     let names = Query::select()
         .columns([Account::id, Account::username])
         .from(Alias::new(Account::TABLE))
-        .and_where(Expr::col(Account::id).is_in(counted.iter().map(|(id, _)| *id)))
+        .and_where(Expr::col(Account::id).is_in(ids))
         .to_owned();
     let names: HashMap<i64, String> = state
         .db
@@ -246,34 +256,30 @@ async fn top_accounts(
         .collect::<Result<_, sqlx::Error>>()?;
     let (from, to) = range_params(window, zone);
     let account_param = Category::Cdr.spec().account_filter().map(|f| f.name).unwrap_or("account_id");
-    Ok(counted
-        .into_iter()
-        .map(|(id, n)| {
-            let id_text = id.to_string();
-            let pairs = [&[(param::FROM, from.as_str()), (param::TO, to.as_str()), (account_param, &id_text)], also];
-            Ranked {
-                name: names.get(&id).cloned().unwrap_or_else(|| format!("#{id}")),
-                count: n.max(0) as u64,
-                href: href(Category::Cdr, &pairs.concat()),
-            }
-        })
-        .collect())
+    let failed = [(filter_param(Category::Cdr, Cdr::disposition)?, Disposition::Failed.code())];
+    let ranked = |counted: Vec<(i64, i64)>, also: &[(&str, &str)]| -> Vec<Ranked> {
+        counted
+            .into_iter()
+            .map(|(id, n)| {
+                let id_text = id.to_string();
+                let range = [(param::FROM, from.as_str()), (param::TO, to.as_str()), (account_param, &id_text)];
+                Ranked {
+                    name: names.get(&id).cloned().unwrap_or_else(|| format!("#{id}")),
+                    count: n.max(0) as u64,
+                    href: href(Category::Cdr, &[&range[..], also].concat()),
+                }
+            })
+            .collect()
+    };
+    Ok((ranked(by_calls, &[]), ranked(by_failures, &failed)))
 }
 
-/// Accounts by calls in whole hours: the per-account hourly counts.
-fn ranking_from_hours(window: &Interval, failed: bool) -> SelectStatement {
-    let (hour, account) = (|| Expr::col(Alias::new("hour")), || Expr::col(Alias::new("account_id")));
-    let mut ranking = Query::select();
-    ranking
-        .expr(account())
-        .expr(Func::cast_as(Expr::col(Alias::new("n")).sum(), Alias::new("BIGINT")))
-        .from(Alias::new(ACCOUNT_HOURLY))
-        .and_where(hour().gte(window.start))
-        .and_where(hour().lt(window.end));
-    if failed {
-        ranking.and_where(Expr::col(Alias::new("failed")).eq(1i64));
-    }
-    ranked(ranking)
+/// The ten with the highest counts (none of 0), ties by id: as [`ranked`] orders them in SQL.
+fn first_ten(mut counted: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
+    counted.retain(|(_, n)| *n > 0);
+    counted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    counted.truncate(10);
+    counted
 }
 
 /// Accounts by calls, counted from the rows: each side of a call, a call between two sides of
@@ -393,7 +399,7 @@ pub async fn overview(state: &AppState, reader: &Reader, window: Window, now: i6
     let length = whole.end - whole.start;
     let (asr_now, acd_now) = asr_acd(state, whole.start, whole.end).await?;
     let (asr_before, acd_before) = asr_acd(state, whole.start - length, whole.start).await?;
-    let disposition_param = filter_param(Category::Cdr, Cdr::disposition)?;
+    let (top_callers, top_failing) = top_accounts(state, &whole, zone).await?;
     Ok(Overview {
         window,
         time_zone: zone.name().to_owned(),
@@ -405,9 +411,8 @@ pub async fn overview(state: &AppState, reader: &Reader, window: Window, now: i6
         sip: chart("SIP registrations and errors", "events", &bars, &sip, zone)?,
         messages,
         on_line: on_line(state).await?,
-        top_callers: top_accounts(state, &whole, false, &[], zone).await?,
-        top_failing: top_accounts(state, &whole, true, &[(disposition_param, Disposition::Failed.code())], zone)
-            .await?,
+        top_callers,
+        top_failing,
     })
 }
 
