@@ -161,9 +161,11 @@ mod schema_tests {
         text.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
-    /// The codes a `CHECK (column IN ('A','B'))` in table `table`'s definition allows.
+    /// The codes a `CHECK (column IN ('A','B'))` in table `table`'s latest definition allows
+    /// (a migration that changes a CHECK rebuilds the table as `<table>_rebuilt`, then renames it).
     fn checked_codes(schema: &str, table: &str, column: &str) -> Option<Vec<String>> {
-        let start = schema.find(&format!("CREATE TABLE {table} ("))?;
+        let definitions = [format!("CREATE TABLE {table} ("), format!("CREATE TABLE {table}_rebuilt (")];
+        let start = definitions.iter().filter_map(|d| schema.rfind(d.as_str())).max()?;
         let definition = &schema[start..start + schema[start..].find(");")?];
         let check = format!("CHECK ({column} IN (");
         let list = &definition[definition.find(&check)? + check.len()..];
