@@ -54,6 +54,14 @@ async fn export(app: &TestApp, path: &str) -> String {
     panic!("the export of {path} was not logged");
 }
 
+/// The account page's data without its 30-day strip, which is the 30 days before the test
+/// runs, not before the demo's anchor (`overview.rs` checks it against the lists).
+fn without_activity(account: String) -> String {
+    let Some(start) = account.find(",\"activity\":[") else { return account };
+    let Some(length) = account[start..].find("],\"timeline\":") else { return account };
+    format!("{}{}", &account[..start], &account[start + length + 1..])
+}
+
 async fn get_text(app: &TestApp, path: &str) -> String {
     let (status, _, body) = app.get(path).await;
     assert_eq!(status, 200, "{path}: {body}");
@@ -87,7 +95,7 @@ async fn outputs_of(app: &TestApp, tag: &str, mismatches: &mut Vec<String>) {
             mismatches.extend(compare(&format!("{tag}{slug}.detail.json"), &detail));
         }
     }
-    let account = server_fn(app, "account", &[("id", "3")]).await;
+    let account = without_activity(server_fn(app, "account", &[("id", "3")]).await);
     mismatches.extend(compare(&format!("{tag}account-3.json"), &account));
 }
 
