@@ -135,7 +135,7 @@ fn list_parameters(category: Category) -> Vec<ParameterBuilder> {
         let schema: Schema = schema.build().into();
         all.push(query_parameter(filter.name, schema.clone(), &format!("{}: {how}", filter.label)));
         if !matches!(filter.kind, FilterKind::AccountId) {
-            let excluded = format!("{}{}", param::EXCLUDE, filter.name);
+            let excluded = filter.exclusion_param();
             let values = ArrayBuilder::new().items(RefOr::T(schema)).max_items(Some(MAX_EXCLUSIONS));
             let how = format!("{}: leaves out the rows whose value equals one of these (repeatable)", filter.label);
             all.push(query_parameter(&excluded, values, &how).explode(Some(true)));

@@ -157,10 +157,11 @@ mod server {
             }
             if column.column == SipSession::account_name {
                 if let (Some(id), false) = (e.account_id, e.account_name.is_empty()) {
-                    return Cell::link(&e.account_name, filtered_href("account_id", &id.to_string())).with_aside(
-                        format!("Account page of {}", e.account_name),
-                        crate::categories::accounts::account_href(id),
-                    );
+                    return Cell::link(&e.account_name, filtered_href(crate::list::param::ACCOUNT, &id.to_string()))
+                        .with_aside(
+                            format!("Account page of {}", e.account_name),
+                            crate::categories::accounts::account_href(id),
+                        );
                 }
             }
             standard_cell::<Self>(e, column, ctx)

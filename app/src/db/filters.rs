@@ -11,7 +11,7 @@ use super::params::{QueryParams, TextPrefix};
 use super::query::{equals, starts_with};
 use crate::codes::CodeInfo;
 use crate::error::AppError;
-use crate::list::{param, CategorySpec, Chip, FilterKind, FilterSpec};
+use crate::list::{CategorySpec, Chip, FilterKind, FilterSpec};
 use sea_query::{Condition, Expr, SimpleExpr};
 
 /// Most exclusions one list takes (each is a condition of its query).
@@ -115,7 +115,7 @@ impl Selection {
     /// The query parameter it came from.
     pub fn param(&self) -> String {
         if self.excluded {
-            format!("{}{}", param::EXCLUDE, self.spec.name)
+            self.spec.exclusion_param()
         } else {
             self.spec.name.to_owned()
         }
@@ -152,7 +152,7 @@ impl ListFilter {
             if matches!(filter.kind, FilterKind::AccountId) {
                 continue;
             }
-            for raw in q.take_all(&format!("{}{}", param::EXCLUDE, filter.name), filter.label)? {
+            for raw in q.take_all(&filter.exclusion_param(), filter.label)? {
                 exclusions += 1;
                 if exclusions > MAX_EXCLUSIONS {
                     return Err(AppError::BadRequest(format!(

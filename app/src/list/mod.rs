@@ -109,7 +109,7 @@ impl CategorySpec {
     /// The filter of the rows bound to one account, if this list has one.
     pub fn account_filter(&self) -> Option<FilterSpec> {
         (!self.accounts.is_empty()).then_some(FilterSpec {
-            name: "account_id",
+            name: param::ACCOUNT,
             label: "Account #",
             kind: FilterKind::AccountId,
             columns: self.accounts,
@@ -211,6 +211,12 @@ impl ColumnSpec {
     }
 }
 
+/// A text filter's value that matches the whole text (`"Mario Rossi"`), where a bare value
+/// is a prefix: what a cell's "only this" and the overview's links put in the URL.
+pub fn whole_text(text: &str) -> String {
+    format!("\"{text}\"")
+}
+
 /// One control of the filter form and the columns it matches (any of them, for several).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FilterSpec {
@@ -219,6 +225,13 @@ pub struct FilterSpec {
     pub label: &'static str,
     pub kind: FilterKind,
     pub columns: &'static [Column],
+}
+
+impl FilterSpec {
+    /// The parameter of the values it leaves out (`not_disposition`).
+    pub fn exclusion_param(&self) -> String {
+        format!("{}{}", param::EXCLUDE, self.name)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -246,6 +259,8 @@ pub mod param {
     pub const TEXT: &str = "q";
     /// `follow=1`: the list shows new rows as they arrive (the page is read as without it).
     pub const FOLLOW: &str = "follow";
+    /// The rows bound to one account (`account_id=12`), in every list that has accounts.
+    pub const ACCOUNT: &str = "account_id";
     /// Before a filter's name: a value its rows may not have (`not_disposition=BUSY`).
     pub const EXCLUDE: &str = "not_";
 }

@@ -1,7 +1,7 @@
 //! Links that change part of the current list query (page, sort, size, a filter chip, a
 //! cell's "only this" and "not this") and keep the rest.
 
-use crate::list::{param, FilterKind, FilterSpec};
+use crate::list::{param, whole_text, FilterKind, FilterSpec};
 use leptos_router::location::Url;
 use leptos_router::params::ParamsMap;
 
@@ -51,14 +51,14 @@ pub fn without_value(route: &str, current: &ParamsMap, key: &str, value: &str) -
 /// A cell's "only this": the list with `filter` set to `value` (matched whole: a prefix
 /// filter's value in double quotes), no longer excluding it, from page 1.
 pub fn only_value(route: &str, current: &ParamsMap, filter: &FilterSpec, value: &str) -> String {
-    let excluded = format!("{}{}", param::EXCLUDE, filter.name);
+    let excluded = filter.exclusion_param();
     let mut query = current.clone();
     let kept = query.remove(&excluded).unwrap_or_default().into_iter().filter(|v| v != value);
     for v in kept {
         add(&mut query, excluded.clone(), &v);
     }
     let whole = match filter.kind {
-        FilterKind::Prefix => format!("\"{value}\""),
+        FilterKind::Prefix => whole_text(value),
         _ => value.to_owned(),
     };
     query.replace(filter.name, Url::escape(&whole));
@@ -69,9 +69,9 @@ pub fn only_value(route: &str, current: &ParamsMap, filter: &FilterSpec, value: 
 /// A cell's "not this": the list also leaving out the rows with `value`, and no longer kept
 /// to it, from page 1.
 pub fn exclude_value(route: &str, current: &ParamsMap, filter: &FilterSpec, value: &str) -> String {
-    let excluded = format!("{}{}", param::EXCLUDE, filter.name);
+    let excluded = filter.exclusion_param();
     let mut query = current.clone();
-    let quoted = format!("\"{value}\"");
+    let quoted = whole_text(value);
     if query.get_str(filter.name).is_some_and(|v| v == value || v == quoted) {
         query.remove(filter.name);
     }

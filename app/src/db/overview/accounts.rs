@@ -67,14 +67,13 @@ pub(super) async fn top_accounts(
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
         .collect::<Result<_, sqlx::Error>>()?;
     let (from, to) = range_params(window, zone);
-    let account_param = Category::Cdr.spec().account_filter().map(|f| f.name).unwrap_or("account_id");
     let failed = [(filter_param(Category::Cdr, Cdr::disposition)?, Disposition::Failed.code())];
     let ranked = |counted: Vec<(i64, i64)>, also: &[(&str, &str)]| -> Vec<Ranked> {
         counted
             .into_iter()
             .map(|(id, n)| {
                 let id_text = id.to_string();
-                let range = [(param::FROM, from.as_str()), (param::TO, to.as_str()), (account_param, &id_text)];
+                let range = [(param::FROM, from.as_str()), (param::TO, to.as_str()), (param::ACCOUNT, &id_text)];
                 Ranked {
                     name: names.get(&id).cloned().unwrap_or_else(|| format!("#{id}")),
                     count: n.max(0) as u64,
@@ -155,7 +154,6 @@ pub async fn account_activity(
     let errors =
         Tally { hourly: None, ..Tally::of::<SipSession>(Category::SipSessions, SipSession::details, errors_only) };
     let error_counts = errors.counts(state, &days).await?;
-    let account_param = Category::Cdr.spec().account_filter().map(|f| f.name).unwrap_or("account_id");
     let id = account.to_string();
     let failed = Disposition::Failed.code();
     let disposition_param = filter_param(Category::Cdr, Cdr::disposition)?;
@@ -166,7 +164,7 @@ pub async fn account_activity(
         .enumerate()
         .map(|(index, day)| {
             let (from, to) = range_params(day, zone);
-            let range = [(param::FROM, from.as_str()), (param::TO, to.as_str()), (account_param, id.as_str())];
+            let range = [(param::FROM, from.as_str()), (param::TO, to.as_str()), (param::ACCOUNT, id.as_str())];
             let ranked = |name: &str, count: u64, category: Category, also: &[(&str, &str)]| Ranked {
                 name: name.to_owned(),
                 count,

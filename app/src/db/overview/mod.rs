@@ -119,7 +119,7 @@ impl Tally {
         let (from, to) = range_params(interval, zone);
         // A text filter is a prefix; in double quotes it matches the whole text, as counted.
         let value = match self.by.kind {
-            ColumnKind::Text => format!("\"{code}\""),
+            ColumnKind::Text => crate::list::whole_text(code),
             _ => code.to_owned(),
         };
         let range: &[(&str, &str)] = &[(param::FROM, &from), (param::TO, &to), (param, &value)];
