@@ -63,10 +63,10 @@ const TABLES: &[Table] = &[
 ];
 
 /// Every table: [`TABLES`], then the hourly counts of the logs that keep them and the CDRs'
-/// per-account hourly counts.
+/// per-account hourly and daily counts.
 fn all_tables() -> impl Iterator<Item = Table> {
     let hourly = app::list::Category::LOGS.iter().filter_map(|c| c.spec().hourly);
-    let derived = hourly.chain([app::categories::cdr::ACCOUNT_HOURLY]);
+    let derived = hourly.chain([app::categories::cdr::ACCOUNT_HOURLY, app::categories::cdr::ACCOUNT_DAILY]);
     TABLES.iter().copied().chain(derived.map(|name| Table { name, shape: Shape::Derived }))
 }
 

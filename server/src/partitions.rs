@@ -122,7 +122,7 @@ async fn expired(db: &Db, table: &str, cutoff_ms: i64) -> anyhow::Result<Vec<(St
 /// Drops the months of `table` that lie wholly before `cutoff_ms` (retention), but those
 /// holding a row that `spared` keeps; how many rows went with them. The month's hours go from
 /// the table's hourly counts (each of `hourly`) in the same transaction: dropping fires no
-/// trigger.
+/// trigger. (Deleting the hours does: the CDRs' daily per-account counts follow their hours.)
 /// A month whose drop
 /// cannot have its lock within seconds (a long export reading the table) is left to the
 /// row-by-row purge that follows. A row written into an expired month while it is counted

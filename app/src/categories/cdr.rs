@@ -38,6 +38,11 @@ crate::record! {
 /// triggers: the overview's top accounts (migration `…_account_hourly.sql`).
 pub const ACCOUNT_HOURLY: &str = "cdr_account_hourly";
 
+/// The same counts by UTC day, kept from the hourly ones by triggers on them: a 30-day
+/// window reads its whole days here and only its edge hours above (migration
+/// `…_overview_rollups.sql`).
+pub const ACCOUNT_DAILY: &str = "cdr_account_daily";
+
 pub const SPEC: CategorySpec = CategorySpec {
     title: "Call Detail Records",
     summary: "Every call leg: who called whom, how long, and how it ended. Follow a Call Id to see all the \

@@ -44,13 +44,30 @@ async fn assert_hourly_exact(app: &TestApp, spec: &'static CategorySpec, hourly:
         columns.join(", "),
         (1..=columns.len() + 1).map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
     );
+    // Summed over what else the counts keep (a SIP disconnect's Details).
     let kept = format!(
-        "SELECT hour, {}, n FROM {hourly}",
-        spec.hourly_columns().iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+        "SELECT hour, {}, CAST(SUM(n) AS BIGINT) FROM {hourly} GROUP BY {}",
+        spec.hourly_columns().iter().map(|c| c.name).collect::<Vec<_>>().join(", "),
+        (1..=columns.len() + 1).map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
     );
-    for (a, b) in [(&from_rows, &kept), (&kept, &from_rows)] {
+    assert_same_rows(app, &from_rows, &kept, &format!("{hourly} against {table}'s rows")).await;
+    if hourly == "sip_session_hourly" {
+        // The overview's SIP errors: a disconnect's Details, and '' for any other event.
+        let hour = format!("occurred_at - (occurred_at % {HOUR_MS} + {HOUR_MS}) % {HOUR_MS}");
+        let from_rows = format!(
+            "SELECT {hour}, event, CASE WHEN event = 'DISCONNECT' THEN details ELSE '' END, COUNT(*) \
+             FROM sip_session GROUP BY 1, 2, 3"
+        );
+        let kept = "SELECT hour, event, details, CAST(SUM(n) AS BIGINT) FROM sip_session_hourly GROUP BY 1, 2, 3";
+        assert_same_rows(app, &from_rows, kept, "SIP hours by Details").await;
+    }
+}
+
+/// Two queries give the same rows, both ways round.
+async fn assert_same_rows(app: &TestApp, a: &str, b: &str, what: &str) {
+    for (a, b) in [(a, b), (b, a)] {
         let differ = app.scalar(&format!("SELECT COUNT(*) FROM ({a} EXCEPT {b}) d")).await;
-        assert_eq!(differ, 0, "{hourly} differs from {table}'s rows");
+        assert_eq!(differ, 0, "{what}");
     }
 }
 
@@ -63,9 +80,12 @@ async fn hourly_counts_hold_the_columns_the_filters_name() {
         let mut expected = vec!["hour".to_owned()];
         expected.extend(spec.hourly_columns().iter().map(|c| c.name.to_owned()));
         expected.push("n".into());
-        if category == Category::Cdr {
+        match category {
             // The overview's mean call duration is summed by the hour too.
-            expected.push("call_seconds".into());
+            Category::Cdr => expected.push("call_seconds".into()),
+            // The overview's SIP errors are counted by a disconnect's Details.
+            Category::SipSessions => expected.push("details".into()),
+            _ => {}
         }
         assert_eq!(names, expected, "{category:?}");
     }
@@ -150,6 +170,8 @@ async fn writes_of_every_kind_keep_the_hourly_counts_exact() {
     for statement in [
         "UPDATE secure_message SET status = 'EXPIRED' WHERE id % 3 = 0",
         "UPDATE sip_session SET reconciled = 1 - reconciled WHERE id % 5 = 0",
+        "UPDATE sip_session SET details = 'EXPIRATION' WHERE event = 'DISCONNECT' AND id % 4 = 0",
+        "UPDATE sip_session SET event = 'DISCONNECT' WHERE event = 'CONNECT' AND id % 3 = 0",
         "UPDATE security_event SET processed = 0 WHERE id % 4 = 0",
         "UPDATE web_session SET result = 'LOGOUT' WHERE id % 6 = 0",
         "UPDATE cdr SET call_date = call_date - 3600000, hangup_cause = NULL WHERE id % 11 = 0",
@@ -188,10 +210,18 @@ async fn assert_accounts_exact(app: &TestApp) {
          AND (caller_account_id IS NULL OR callee_account_id <> caller_account_id)) s GROUP BY 1, 2, 3"
     );
     let kept = format!("SELECT hour, account_id, failed, n FROM {}", app::categories::cdr::ACCOUNT_HOURLY);
-    for (a, b) in [(&from_rows, &kept), (&kept, &from_rows)] {
-        assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM ({a} EXCEPT {b}) d")).await, 0, "per-account counts");
-    }
+    assert_same_rows(app, &from_rows, &kept, "per-account counts").await;
     assert!(app.scalar(&format!("SELECT COUNT(*) FROM ({kept}) k")).await > 0);
+    // The daily counts are the hours' summed by UTC day, none of 0.
+    let day = 24 * HOUR_MS;
+    let from_hours = format!(
+        "SELECT hour - (hour % {day} + {day}) % {day}, account_id, failed, CAST(SUM(n) AS BIGINT) FROM {} \
+         GROUP BY 1, 2, 3",
+        app::categories::cdr::ACCOUNT_HOURLY
+    );
+    let daily = format!("SELECT day, account_id, failed, n FROM {}", app::categories::cdr::ACCOUNT_DAILY);
+    assert_same_rows(app, &from_hours, &daily, "daily per-account counts").await;
+    assert!(app.scalar(&format!("SELECT COUNT(*) FROM ({daily}) k")).await > 0);
 }
 
 /// The ids of a page of Web Sessions, through the API.

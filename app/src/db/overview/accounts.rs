@@ -5,7 +5,7 @@ use super::intervals::{intervals, range_params, Interval};
 use super::{filter_param, href, Counts, Tally, SIP_ERRORS};
 use crate::account::ActivityDay;
 use crate::categories::accounts::Account;
-use crate::categories::cdr::{Cdr, ACCOUNT_HOURLY};
+use crate::categories::cdr::{Cdr, ACCOUNT_DAILY, ACCOUNT_HOURLY};
 use crate::categories::sip_sessions::SipSession;
 use crate::codes::{Disposition, SipEvent};
 use crate::db::count::HOUR_MS;
@@ -14,45 +14,28 @@ use crate::error::AppError;
 use crate::list::{param, Category, Column, Record};
 use crate::overview::{Ranked, Window};
 use chrono_tz::Tz;
-use sea_query::{Alias, Asterisk, Expr, Func, Order, Query, SelectStatement, SimpleExpr, UnionType};
+use sea_query::{Alias, Asterisk, Condition, Expr, Func, Query, SelectStatement, UnionType};
 use sqlx::Row;
 use std::collections::HashMap;
 
+/// A UTC day, in milliseconds: the daily counts' unit.
+const DAY_MS: i64 = 24 * HOUR_MS;
+
 /// The ten accounts with the most calls (as caller or callee, as the list's account filter
 /// matches them) in the window, and the ten with the most FAILED calls: from one read of the
-/// per-account hourly counts when the window is whole hours, else from the rows.
+/// per-account daily and hourly counts when the window is whole hours, else of the rows.
 pub(super) async fn top_accounts(
     state: &AppState,
     window: &Interval,
     zone: Tz,
 ) -> Result<(Vec<Ranked>, Vec<Ranked>), AppError> {
-    let pairs = |rows: Vec<sqlx::any::AnyRow>| -> Result<Vec<(i64, i64)>, sqlx::Error> {
-        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
-    };
-    let (by_calls, by_failures) = if window.start.rem_euclid(HOUR_MS) == 0 && window.end.rem_euclid(HOUR_MS) == 0 {
-        let hour = || Expr::col(Alias::new("hour"));
-        let sum = |e: SimpleExpr| Func::cast_as(Func::sum(e), Alias::new("BIGINT"));
-        let n = || Expr::col(Alias::new("n"));
-        let accounts = Query::select()
-            .expr(Expr::col(Alias::new("account_id")))
-            .expr(sum(n().into()))
-            .expr(sum(n().mul(Expr::col(Alias::new("failed")))))
-            .from(Alias::new(ACCOUNT_HOURLY))
-            .and_where(hour().gte(window.start))
-            .and_where(hour().lt(window.end))
-            .add_group_by([Expr::cust("1")])
-            .to_owned();
-        let mut all: Vec<(i64, i64, i64)> = Vec::new();
-        for r in state.db.fetch_all(&accounts).await? {
-            all.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
-        }
-        (first_ten(all.iter().map(|a| (a.0, a.1)).collect()), first_ten(all.iter().map(|a| (a.0, a.2)).collect()))
-    } else {
-        (
-            pairs(state.db.fetch_all(&ranking_from_rows(window, false)).await?)?,
-            pairs(state.db.fetch_all(&ranking_from_rows(window, true)).await?)?,
-        )
-    };
+    let counted = if window.whole_hours() { ranking_from_counts(window) } else { ranking_from_rows(window) };
+    let mut all: Vec<(i64, i64, i64)> = Vec::new();
+    for r in state.db.fetch_all(&counted).await? {
+        all.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
+    }
+    let by_calls = first_ten(all.iter().map(|a| (a.0, a.1)).collect());
+    let by_failures = first_ten(all.iter().map(|a| (a.0, a.2)).collect());
     let ids = by_calls.iter().chain(&by_failures).map(|(id, _)| *id);
     let names = Query::select()
         .columns([Account::id, Account::username])
@@ -85,7 +68,51 @@ pub(super) async fn top_accounts(
     Ok((ranked(by_calls, &[]), ranked(by_failures, &failed)))
 }
 
-/// The ten with the highest counts (none of 0), ties by id: as [`ranked`] orders them in SQL.
+/// Every account's calls and failed calls in `window` (whole hours), summed from the daily
+/// counts for the whole UTC days inside it and from the hourly counts for the hours at its
+/// edges: a 30-day window in any zone reads 30 days and at most 47 hours of accounts.
+fn ranking_from_counts(window: &Interval) -> SelectStatement {
+    let (first_day, end_day) = (ceil_day(window.start), window.end - window.end.rem_euclid(DAY_MS));
+    let n = || Expr::col(Alias::new("n"));
+    let failed = || Expr::col(Alias::new("failed"));
+    let counts = |table: &str, spans: Condition| {
+        Query::select()
+            .expr_as(Expr::col(Alias::new("account_id")), Alias::new("account"))
+            .expr_as(n(), Alias::new("calls"))
+            .expr_as(n().mul(failed()), Alias::new("failures"))
+            .from(Alias::new(table))
+            .cond_where(spans)
+            .to_owned()
+    };
+    let between = |time: &'static str, start: i64, end: i64| {
+        Expr::col(Alias::new(time)).gte(start).and(Expr::col(Alias::new(time)).lt(end))
+    };
+    let both = if first_day < end_day {
+        let days = Condition::all().add(between("day", first_day, end_day));
+        let edges = Condition::any()
+            .add(between("hour", window.start, first_day))
+            .add(between("hour", end_day, window.end));
+        counts(ACCOUNT_DAILY, days).union(UnionType::All, counts(ACCOUNT_HOURLY, edges)).to_owned()
+    } else {
+        counts(ACCOUNT_HOURLY, Condition::all().add(between("hour", window.start, window.end)))
+    };
+    let sum = |c: &str| Func::cast_as(Func::sum(Expr::col(Alias::new(c))), Alias::new("BIGINT"));
+    Query::select()
+        .expr(Expr::col(Alias::new("account")))
+        .expr(sum("calls"))
+        .expr(sum("failures"))
+        .from_subquery(both, Alias::new("counted"))
+        .add_group_by([Expr::cust("1")])
+        .to_owned()
+}
+
+/// The start of the first UTC day that starts at or after `at_ms`.
+fn ceil_day(at_ms: i64) -> i64 {
+    let into = at_ms.rem_euclid(DAY_MS);
+    if into == 0 { at_ms } else { at_ms - into + DAY_MS }
+}
+
+/// The ten with the highest counts (none of 0), most first, ties by id.
 fn first_ten(mut counted: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
     counted.retain(|(_, n)| *n > 0);
     counted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -93,19 +120,19 @@ fn first_ten(mut counted: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
     counted
 }
 
-/// Accounts by calls, counted from the rows: each side of a call, a call between two sides of
-/// one account once (as the list shows it once).
-fn ranking_from_rows(window: &Interval, failed: bool) -> SelectStatement {
+/// Every account's calls and failed calls in `window`, counted from the rows (each side of a
+/// call; a call between two sides of one account once, as the list shows it once), in one
+/// read of the `cdr_overview` index, which holds every column this needs.
+fn ranking_from_rows(window: &Interval) -> SelectStatement {
+    let failed = Expr::case(Expr::col(Cdr::disposition).eq(Disposition::Failed.code()), 1).finally(0);
     let side = |id: Column, other: Option<Column>| {
         let mut q = Query::select();
         q.expr_as(Expr::col(id), Alias::new("account"))
+            .expr_as(failed.clone(), Alias::new("failed"))
             .from(Alias::new(Cdr::TABLE))
             .and_where(Expr::col(Cdr::call_date).gte(window.start))
             .and_where(Expr::col(Cdr::call_date).lt(window.end))
             .and_where(Expr::col(id).is_not_null());
-        if failed {
-            q.and_where(Expr::col(Cdr::disposition).eq(Disposition::Failed.code()));
-        }
         if let Some(other) = other {
             q.and_where(Expr::col(other).is_null().or(Expr::col(other).ne(Expr::col(id))));
         }
@@ -114,22 +141,12 @@ fn ranking_from_rows(window: &Interval, failed: bool) -> SelectStatement {
     let calls = side(Cdr::caller_account_id, None)
         .union(UnionType::All, side(Cdr::callee_account_id, Some(Cdr::caller_account_id)))
         .to_owned();
-    ranked(
-        Query::select()
-            .expr(Expr::col(Alias::new("account")))
-            .expr(Expr::col(Asterisk).count())
-            .from_subquery(calls, Alias::new("calls"))
-            .to_owned(),
-    )
-}
-
-/// The ten first of (account, count) rows grouped by account: most first, then by id.
-fn ranked(mut counts: SelectStatement) -> SelectStatement {
-    counts
+    Query::select()
+        .expr(Expr::col(Alias::new("account")))
+        .expr(Expr::col(Asterisk).count())
+        .expr(Func::cast_as(Func::sum(Expr::col(Alias::new("failed"))), Alias::new("BIGINT")))
+        .from_subquery(calls, Alias::new("calls"))
         .add_group_by([Expr::cust("1")])
-        .order_by_expr(Expr::cust("2"), Order::Desc)
-        .order_by_expr(Expr::cust("1"), Order::Asc)
-        .limit(10)
         .to_owned()
 }
 

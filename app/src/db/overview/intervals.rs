@@ -15,6 +15,13 @@ pub(super) struct Interval {
     pub words: String,
 }
 
+impl Interval {
+    /// Whether both bounds are whole UTC hours, so that the hourly counts can answer.
+    pub fn whole_hours(&self) -> bool {
+        self.start.rem_euclid(HOUR_MS) == 0 && self.end.rem_euclid(HOUR_MS) == 0
+    }
+}
+
 /// The window's intervals, oldest first, ending with the one that holds `now`, aligned in
 /// `zone`: 5 minutes for the last hour, hours for a day, local days (midnight to midnight,
 /// whatever daylight saving does) for 7 and 30 days.

@@ -1,9 +1,10 @@
 //! The overview's figures (SPEC §11). Each chart is a [`Tally`]: the rows of one log in the
 //! window, counted by one code column per interval. When every interval boundary is a whole
 //! hour (any window but the last hour, in a zone a whole number of hours from UTC) the counts
-//! come from the log's hourly counts (`crate::db::count`): a 30-day window reads 720 hours per
-//! code, not millions of rows. Otherwise, and for columns the hourly counts do not keep (a SIP
-//! event's details), the rows are counted per unit of time from the (column, time) indexes.
+//! come from the log's hourly counts (`crate::db::count`; the SIP sessions' also keep a
+//! disconnect's Details): a 30-day window reads 720 hours per code, not millions of rows.
+//! Otherwise the rows are counted per unit of time from the (column, time) indexes. The top
+//! accounts read daily counts for the whole days of a window (`accounts`).
 //! Every count carries the address of the list filtered to it, whose total is that count.
 
 use super::count::HOUR_MS;
@@ -127,6 +128,16 @@ impl Tally {
     }
 }
 
+/// Any code of `column` (a code column that is never NULL): what its CHECK allows anyway, but
+/// named, a count of a range of rows reads the (code, time) index alone, one range per code,
+/// instead of fetching each row from the table (an hour of 11,000 CDRs: 3 ms against 38).
+fn any_code(column: Column) -> SimpleExpr {
+    match (column.kind, column.nullable) {
+        (ColumnKind::Code(list), false) => Expr::col(column).is_in(list.codes.iter().map(|c| c.code)),
+        _ => Expr::value(true),
+    }
+}
+
 /// The list's filter parameter of `column`; the overview links only to filters that exist.
 fn filter_param(category: Category, column: Column) -> Result<&'static str, AppError> {
     let spec = category.spec();
@@ -168,10 +179,10 @@ fn chart(title: &str, unit: &str, window: &[Interval], series: &[Series], zone: 
 
 /// ASR (answered over all direct calls, %) and ACD (mean seconds of an answered call) of
 /// [start, end): from the hourly counts (which keep the seconds too) when the bounds are hours.
-async fn asr_acd(state: &AppState, start: i64, end: i64) -> Result<(Option<f64>, Option<f64>), AppError> {
+async fn asr_acd(state: &AppState, span: &Interval) -> Result<(Option<f64>, Option<f64>), AppError> {
+    let (start, end) = (span.start, span.end);
     let by_position = [Expr::cust("1"), Expr::cust("2")];
-    let hours = |t: i64| t.rem_euclid(HOUR_MS) == 0;
-    let statement = if let Some(hourly) = Category::Cdr.spec().hourly.filter(|_| hours(start) && hours(end)) {
+    let statement = if let Some(hourly) = Category::Cdr.spec().hourly.filter(|_| span.whole_hours()) {
         let hour = || Expr::col(Alias::new("hour"));
         let sum = |c: &str| Func::cast_as(Expr::col(Alias::new(c)).sum(), Alias::new("BIGINT"));
         Query::select()
@@ -240,7 +251,7 @@ pub async fn overview(state: &AppState, reader: &Reader, window: Window, now: i6
     let whole = Interval { start: first.start, end: last.end, label: String::new(), words: String::new() };
     let span = format!("{} ({})", whole_words(&bars), zone.name());
 
-    let calls = Tally::of::<Cdr>(Category::Cdr, Cdr::disposition, Expr::value(true));
+    let calls = Tally::of::<Cdr>(Category::Cdr, Cdr::disposition, any_code(Cdr::disposition));
     let call_counts = calls.counts(state, &bars).await?;
     let dispositions: Vec<_> = Disposition::ALL.iter().map(|d| Series::of(d.code(), &calls, &call_counts)).collect();
 
@@ -258,14 +269,13 @@ pub async fn overview(state: &AppState, reader: &Reader, window: Window, now: i6
         Tally::of::<SipSession>(Category::SipSessions, SipSession::event, Expr::col(SipSession::event).eq(register));
     let registration_counts = registrations.counts(state, &bars).await?;
     let disconnect = SipEvent::Disconnect.code();
-    let errors = Tally {
-        hourly: None,
-        ..Tally::of::<SipSession>(
-            Category::SipSessions,
-            SipSession::details,
-            Expr::col(SipSession::event).eq(disconnect).and(Expr::col(SipSession::details).is_in(SIP_ERRORS)),
-        )
-    };
+    // The hourly counts keep a disconnect's Details (and '' for other events): the same
+    // condition holds on them and on the rows.
+    let errors = Tally::of::<SipSession>(
+        Category::SipSessions,
+        SipSession::details,
+        Expr::col(SipSession::event).eq(disconnect).and(Expr::col(SipSession::details).is_in(SIP_ERRORS)),
+    );
     let error_counts = errors.counts(state, &bars).await?;
     let event_param = filter_param(Category::SipSessions, SipSession::event)?;
     let mut sip = vec![Series::of(register, &registrations, &registration_counts)];
@@ -276,7 +286,8 @@ pub async fn overview(state: &AppState, reader: &Reader, window: Window, now: i6
         });
     }
 
-    let statuses = Tally::of::<SecureMessage>(Category::Messages, SecureMessage::status, Expr::value(true));
+    let statuses =
+        Tally::of::<SecureMessage>(Category::Messages, SecureMessage::status, any_code(SecureMessage::status));
     let status_counts = statuses.counts(state, std::slice::from_ref(&whole)).await?;
     let messages = MessageStatus::ALL
         .iter()
@@ -287,8 +298,9 @@ pub async fn overview(state: &AppState, reader: &Reader, window: Window, now: i6
         .collect::<Result<_, AppError>>()?;
 
     let length = whole.end - whole.start;
-    let (asr_now, acd_now) = asr_acd(state, whole.start, whole.end).await?;
-    let (asr_before, acd_before) = asr_acd(state, whole.start - length, whole.start).await?;
+    let before = Interval { start: whole.start - length, end: whole.start, label: String::new(), words: String::new() };
+    let (asr_now, acd_now) = asr_acd(state, &whole).await?;
+    let (asr_before, acd_before) = asr_acd(state, &before).await?;
     let (top_callers, top_failing) = top_accounts(state, &whole, zone).await?;
     Ok(Overview {
         window,
