@@ -52,7 +52,9 @@ async fn every_count_is_the_total_of_the_list_it_links_to() {
     let app = TestApp::spawn(600).await;
     // In UTC a day's bounds are the daily counts' own; five hours off, every window of days
     // also reads hours at its two edges.
-    for (zone, window) in ["UTC", "America/New_York"].into_iter().flat_map(|z| ["1h", "24h", "7d", "30d"].map(|w| (z, w))) {
+    for (zone, window) in
+        ["UTC", "America/New_York"].into_iter().flat_map(|z| ["1h", "24h", "7d", "30d"].map(|w| (z, w)))
+    {
         app.execute(&format!("UPDATE settings SET time_zone = '{zone}'")).await;
         let o = figures(&app, window).await;
         let calls = check_chart(&app, &o["calls"]).await;

@@ -89,9 +89,8 @@ fn ranking_from_counts(window: &Interval) -> SelectStatement {
     };
     let both = if first_day < end_day {
         let days = Condition::all().add(between("day", first_day, end_day));
-        let edges = Condition::any()
-            .add(between("hour", window.start, first_day))
-            .add(between("hour", end_day, window.end));
+        let edges =
+            Condition::any().add(between("hour", window.start, first_day)).add(between("hour", end_day, window.end));
         counts(ACCOUNT_DAILY, days).union(UnionType::All, counts(ACCOUNT_HOURLY, edges)).to_owned()
     } else {
         counts(ACCOUNT_HOURLY, Condition::all().add(between("hour", window.start, window.end)))
@@ -108,8 +107,7 @@ fn ranking_from_counts(window: &Interval) -> SelectStatement {
 
 /// The start of the first UTC day that starts at or after `at_ms`.
 fn ceil_day(at_ms: i64) -> i64 {
-    let into = at_ms.rem_euclid(DAY_MS);
-    if into == 0 { at_ms } else { at_ms - into + DAY_MS }
+    (at_ms + DAY_MS - 1).div_euclid(DAY_MS) * DAY_MS
 }
 
 /// The ten with the highest counts (none of 0), most first, ties by id.
@@ -206,4 +204,19 @@ pub async fn account_activity(
             }
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ceil_day, DAY_MS};
+
+    #[test]
+    fn a_window_s_first_whole_day_starts_at_or_after_it() {
+        assert_eq!(ceil_day(0), 0);
+        assert_eq!(ceil_day(1), DAY_MS);
+        assert_eq!(ceil_day(DAY_MS), DAY_MS);
+        assert_eq!(ceil_day(DAY_MS + 5 * 3_600_000), 2 * DAY_MS);
+        assert_eq!(ceil_day(-1), 0);
+        assert_eq!(ceil_day(-DAY_MS - 1), -DAY_MS);
+    }
 }
