@@ -47,6 +47,17 @@ test("failed console logins are charted and lead to the failures", async ({ page
   await expect.poll(() => total(page)).toBe(count);
 });
 
+test("the demo's accounts on line now are counted and lead to exactly them", async ({ page }) => {
+  // The e2e demo leaves 20 SIP sessions open at its anchor: each account's last REGISTER is
+  // under 30 minutes old and valid for an hour, so the count holds through the whole suite.
+  await open(page, "/");
+  const onLine = page.getByRole("link", { name: "20 accounts on line now", exact: true });
+  await expect(onLine).toHaveText("20");
+  await onLine.click();
+  await expect(page).toHaveURL(/\/accounts\?online=yes$/);
+  await expect.poll(() => total(page)).toBe(20);
+});
+
 const PAGES = [
   "/", "/?window=30d", "/logs/cdr", "/logs/cdr?not_disposition=BUSY", "/logs/security", "/logs/web-sessions",
   "/logs/sip-sessions", "/logs/registered", "/logs/messages", "/logs/system", "/logs/audit",
