@@ -153,18 +153,18 @@ pub async fn drop_expired(
         let count = Query::select().expr(Expr::cust("COUNT(*)")).from(Alias::new(&partition)).to_owned();
         let rows: i64 = db.fetch_optional(&count).await?.map(|r| r.try_get(0)).transpose()?.unwrap_or(0);
         let drop = Table::drop().table(Alias::new(&partition)).to_owned();
-        let mut tx = db.writer.begin().await?;
-        sqlx::query("SET LOCAL lock_timeout = '5s'").execute(&mut *tx).await?;
+        // Under the write lock, as every write: the hours' triggers then never race an ingest.
+        let mut tx = db.begin().await?;
+        tx.execute_sql("SET LOCAL lock_timeout = '5s'").await?;
         let dropped_month = async {
-            sqlx::query(&drop.to_string(sea_query::PostgresQueryBuilder)).execute(&mut *tx).await?;
+            tx.execute_sql(&drop.to_string(sea_query::PostgresQueryBuilder)).await?;
             for hourly in hourly {
                 let hours = Query::delete()
                     .from_table(Alias::new(*hourly))
                     .and_where(Expr::col(Alias::new("hour")).gte(from_ms))
                     .and_where(Expr::col(Alias::new("hour")).lt(to_ms))
                     .to_owned();
-                let (sql, values) = db.backend.build(&hours);
-                sqlx::query_with(&sql, values).execute(&mut *tx).await?;
+                tx.execute(&hours).await?;
             }
             Ok::<(), sqlx::Error>(())
         };

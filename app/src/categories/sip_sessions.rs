@@ -127,7 +127,7 @@ mod server {
         let names: Vec<String> = accounts.iter().map(|r| r.try_get::<String, _>(1)).collect::<Result<_, _>>()?;
         Ok(Cell::text(match names.as_slice() {
             [] => format!(
-                "Not bound: no account REGISTERed from {addr} {within} (looked at again at each reconciliation)"
+                "Not bound: no account REGISTERed from {addr} {within} (a REGISTER from it written later still binds it)"
             ),
             [one] => {
                 format!("Not bound yet: only {one} REGISTERed from {addr} {within}; the next reconciliation binds it")

@@ -211,10 +211,16 @@ impl Db {
         sqlx::query_with(&sql, values).fetch_all(&self.pool).await
     }
 
-    /// Runs a statement that returns no rows (a write, on the writer); how many rows it changed.
+    /// Runs a statement that returns no rows (a write) in a transaction of its own, under the
+    /// write lock every write holds (see [`Db::begin`]); how many rows it changed. On
+    /// PostgreSQL the lock is what keeps two writers' count triggers (a retention purge and an
+    /// ingest batch, say) from locking the same hourly rows in opposite orders: a deadlock
+    /// there would abort one of them.
     pub async fn execute<S: SqlxBinder>(&self, statement: &S) -> Result<u64, sqlx::Error> {
-        let (sql, values) = self.backend.build(statement);
-        Ok(sqlx::query_with(&sql, values).execute(&self.writer).await?.rows_affected())
+        let mut tx = self.begin().await?;
+        let changed = tx.execute(statement).await?;
+        tx.commit().await?;
+        Ok(changed)
     }
 
     /// Starts a write transaction: statements run through it are written together or not at
@@ -285,6 +291,11 @@ impl Tx {
     pub async fn execute<S: SqlxBinder>(&mut self, statement: &S) -> Result<u64, sqlx::Error> {
         let (sql, values) = self.backend.build(statement);
         Ok(sqlx::query_with(&sql, values).execute(&mut *self.inner).await?.rows_affected())
+    }
+
+    /// Runs SQL that binds no values (a table dropped, a setting for this transaction).
+    pub async fn execute_sql(&mut self, sql: &str) -> Result<u64, sqlx::Error> {
+        Ok(sqlx::query(sql).execute(&mut *self.inner).await?.rows_affected())
     }
 
     /// Inserts one row of a log (its id is the database's).

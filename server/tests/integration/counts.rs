@@ -10,7 +10,7 @@ use sqlx::Executor;
 const HOUR_MS: i64 = 3_600_000;
 
 /// The logs that keep hourly counts, with their table.
-fn counted_logs() -> Vec<(Category, &'static CategorySpec, &'static str, &'static str)> {
+pub(crate) fn counted_logs() -> Vec<(Category, &'static CategorySpec, &'static str, &'static str)> {
     Category::LOGS
         .iter()
         .filter_map(|c| Some((*c, c.spec(), c.spec().hourly?, app::db::list::table_name(*c))))
@@ -32,7 +32,7 @@ fn utc(ms: i64) -> String {
 
 /// Every hour, code combination and count the table's rows make, against its hourly counts:
 /// rows in one and not the other, both ways.
-async fn assert_hourly_exact(app: &TestApp, spec: &'static CategorySpec, hourly: &str, table: &str) {
+pub(crate) async fn assert_hourly_exact(app: &TestApp, spec: &'static CategorySpec, hourly: &str, table: &str) {
     let columns: Vec<String> = spec
         .hourly_columns()
         .iter()
@@ -200,7 +200,7 @@ async fn writes_of_every_kind_keep_the_hourly_counts_exact() {
 
 /// The per-account hourly CDR counts against the rows, both ways: each account's calls as
 /// caller or callee, a call between two sides of one account once.
-async fn assert_accounts_exact(app: &TestApp) {
+pub(crate) async fn assert_accounts_exact(app: &TestApp) {
     let hour = format!("call_date - (call_date % {HOUR_MS} + {HOUR_MS}) % {HOUR_MS}");
     let failed = "CASE WHEN disposition = 'FAILED' THEN 1 ELSE 0 END";
     let from_rows = format!(

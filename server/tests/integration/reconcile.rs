@@ -1,7 +1,7 @@
 //! SIP reconciliation on crafted sequences of events.
 
 use crate::common::TestApp;
-use server::reconcile::{run_once, Outcome, WINDOW_MS};
+use server::reconcile::{run_once, Outcome, Reconciler, WINDOW_MS};
 
 const T0: i64 = 1_700_000_000_000;
 const MIN: i64 = 60_000;
@@ -96,6 +96,41 @@ async fn late_registers_count_on_a_later_run_and_runs_are_idempotent() {
     event(&app, 20, T0, "CONNECT", "10.2.2.2:7000", None).await;
     event(&app, 21, T0 + WINDOW_MS + 1, "REGISTER", "10.2.2.2:7000", Some(2)).await;
     assert_eq!(run_once(&app.db, 100).await.unwrap().reconciled, 0);
+}
+
+#[tokio::test]
+async fn the_periodic_run_looks_only_at_what_can_have_changed_and_misses_nothing() {
+    let app = app_with_accounts().await;
+    // Three events nobody can bind yet, and one of a shared address.
+    event(&app, 1, T0, "CONNECT", "10.3.0.1:5061", None).await;
+    event(&app, 2, T0 + MIN, "DISCONNECT", "10.3.0.1:5061", None).await;
+    event(&app, 3, T0, "CONNECT", "10.3.0.2:5061", None).await;
+    event(&app, 4, T0, "REGISTER", "10.3.0.9:5061", Some(1)).await;
+    event(&app, 5, T0 + MIN, "CONNECT", "10.3.0.9:5061", None).await;
+    event(&app, 6, T0 + 2 * MIN, "REGISTER", "10.3.0.9:5061", Some(2)).await;
+    let mut reconciler = Reconciler::default();
+    // The first run is a full pass.
+    assert_eq!(reconciler.run(&app.db, 2).await.unwrap(), Outcome { examined: 4, reconciled: 0, ambiguous: 1 });
+    // Nothing written since: nothing looked at (the full pass would look at all four again).
+    assert_eq!(reconciler.run(&app.db, 2).await.unwrap(), Outcome::default());
+    assert_eq!(run_once(&app.db, 2).await.unwrap().examined, 4);
+
+    // A late REGISTER (written now, dated before the events) binds the two events of its
+    // address and nothing else; a new CONNECT is bound by an old REGISTER.
+    event(&app, 7, T0 - 5 * MIN, "REGISTER", "10.3.0.1:5061", Some(2)).await;
+    event(&app, 8, T0 + 3 * MIN, "CONNECT", "10.3.0.9:5061", None).await; // still two accounts there
+    event(&app, 9, T0 + 3 * MIN, "REGISTER", "10.3.0.5:5061", Some(1)).await;
+    event(&app, 10, T0 + 4 * MIN, "CONNECT", "10.3.0.5:5061", None).await;
+    assert_eq!(reconciler.run(&app.db, 2).await.unwrap(), Outcome { examined: 4, reconciled: 3, ambiguous: 1 });
+    for (id, account) in [(1, Some(2)), (2, Some(2)), (3, None), (5, None), (8, None), (10, Some(1))] {
+        assert_eq!(bound(&app, id).await.0, account, "row {id}");
+    }
+    // A REGISTER outside the window of the unbound ones looks at nothing and binds nothing.
+    event(&app, 11, T0 + WINDOW_MS + MIN, "REGISTER", "10.3.0.2:5061", Some(1)).await;
+    assert_eq!(reconciler.run(&app.db, 2).await.unwrap(), Outcome::default());
+    assert_eq!(bound(&app, 3).await.0, None);
+    // The full pass agrees: nothing it can bind was left.
+    assert_eq!(run_once(&app.db, 2).await.unwrap().reconciled, 0);
 }
 
 #[tokio::test]
