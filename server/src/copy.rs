@@ -65,8 +65,7 @@ const TABLES: &[Table] = &[
 /// Every table: [`TABLES`], then the hourly counts of the logs that keep them and the CDRs'
 /// per-account hourly and daily counts.
 fn all_tables() -> impl Iterator<Item = Table> {
-    let hourly = app::list::Category::LOGS.iter().filter_map(|c| c.spec().hourly);
-    let derived = hourly.chain([app::categories::cdr::ACCOUNT_HOURLY, app::categories::cdr::ACCOUNT_DAILY]);
+    let derived = app::list::Category::count_tables();
     TABLES.iter().copied().chain(derived.map(|name| Table { name, shape: Shape::Derived }))
 }
 
@@ -154,8 +153,8 @@ pub async fn copy(from: &Db, to: &Db, resume: bool, batch_rows: u64) -> anyhow::
         let copied = copy_table(from, to, table, batch_rows).await?;
         eprintln!("  {:<20} {copied:>9} rows copied", table.name);
     }
-    if let Some(sql) = to.backend.after_bulk_load() {
-        sqlx::query(sql).execute(&to.writer).await?;
+    for sql in to.backend.after_bulk_load() {
+        sqlx::query(&sql).execute(&to.writer).await?;
     }
     verify(from, to).await
 }

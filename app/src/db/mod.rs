@@ -68,14 +68,25 @@ impl Backend {
         }
     }
 
-    /// What to run after a bulk load (the demo, a copy), outside any transaction: on
-    /// PostgreSQL, fresh statistics (without them the planner guesses, and the Registered
-    /// Accounts view took seconds instead of milliseconds until autovacuum came by) and the
-    /// visibility map that index-only scans need. SQLite's plans do not depend on statistics.
-    pub fn after_bulk_load(self) -> Option<&'static str> {
+    /// What to run after a bulk load (the demo, a copy), outside any transaction, in order.
+    /// On PostgreSQL: the tables of counts rewritten compactly, since every batch updated
+    /// their rows and left a dead version of each behind (after the 1M demo, 5,047 hours of
+    /// Web Sessions in 3,787 pages, 40 once rewritten; the 30-day overview went from 45 to
+    /// 33 ms); then fresh statistics for every table (without them the planner guesses, and
+    /// the Registered Accounts view took seconds instead of milliseconds until autovacuum
+    /// came by) and the visibility map that index-only scans need. SQLite's plans do not
+    /// depend on statistics, and it reuses a page's free space in place.
+    pub fn after_bulk_load(self) -> Vec<String> {
         match self {
-            Backend::Sqlite => None,
-            Backend::Postgres => Some("VACUUM (ANALYZE)"),
+            Backend::Sqlite => Vec::new(),
+            Backend::Postgres => vec![
+                // Names of our own tables, not input: VACUUM takes no bound values.
+                format!(
+                    "VACUUM (FULL, ANALYZE) {}",
+                    crate::list::Category::count_tables().collect::<Vec<_>>().join(", ")
+                ),
+                "VACUUM (ANALYZE)".to_owned(),
+            ],
         }
     }
 

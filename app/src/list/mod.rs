@@ -24,6 +24,13 @@ impl Category {
         Self::LOGS.iter().copied().find(|c| c.slug() == slug)
     }
 
+    /// Every table of counts kept by triggers: each log's hourly counts, then the CDRs' per-account
+    /// hourly and daily counts.
+    pub fn count_tables() -> impl Iterator<Item = &'static str> {
+        let hourly = Self::LOGS.iter().filter_map(|c| c.spec().hourly);
+        hourly.chain([crate::categories::cdr::ACCOUNT_HOURLY, crate::categories::cdr::ACCOUNT_DAILY])
+    }
+
     /// The logs an account's rows appear in: those with an account filter.
     pub fn bound_to_accounts() -> impl Iterator<Item = Category> {
         Self::LOGS.iter().copied().filter(|c| c.spec().account_filter().is_some())

@@ -114,10 +114,13 @@ pub async fn fill(db: &Db, config: &DemoConfig) -> anyhow::Result<DemoSummary> {
     summary.tables.push(("sip_session", sip::generate(&mut gen).await?));
     lap(&mut summary, &gen, "SIP sessions", "messages");
     summary.tables.extend(messages::generate(&mut gen).await?);
-    lap(&mut summary, &gen, "messages", "statistics");
-    if let Some(sql) = db.backend.after_bulk_load() {
+    lap(&mut summary, &gen, "messages", "counts and statistics");
+    let after = db.backend.after_bulk_load();
+    for sql in &after {
         sqlx::query(sql).execute(&db.writer).await?;
-        lap(&mut summary, &gen, "statistics", "");
+    }
+    if !after.is_empty() {
+        lap(&mut summary, &gen, "counts and statistics", "");
     }
     gen.progress.finish_and_clear();
     Ok(summary)

@@ -161,14 +161,13 @@ pub async fn account_activity(
     let on_either_side =
         Expr::col(Cdr::caller_account_id).eq(account).or(Expr::col(Cdr::callee_account_id).eq(account));
     let calls = Tally { hourly: None, ..Tally::of::<Cdr>(Category::Cdr, Cdr::disposition, on_either_side) };
-    let call_counts = calls.counts(state, &days).await?;
     let errors_only = Expr::col(SipSession::account_id)
         .eq(account)
         .and(Expr::col(SipSession::event).eq(SipEvent::Disconnect.code()))
         .and(Expr::col(SipSession::details).is_in(SIP_ERRORS));
     let errors =
         Tally { hourly: None, ..Tally::of::<SipSession>(Category::SipSessions, SipSession::details, errors_only) };
-    let error_counts = errors.counts(state, &days).await?;
+    let (call_counts, error_counts) = futures::try_join!(calls.counts(state, &days), errors.counts(state, &days))?;
     let id = account.to_string();
     let failed = Disposition::Failed.code();
     let disposition_param = filter_param(Category::Cdr, Cdr::disposition)?;
