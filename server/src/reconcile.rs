@@ -44,9 +44,7 @@ pub struct Outcome {
 /// run of a [`Reconciler`]).
 pub async fn run_once(db: &Db, batch: u64) -> anyhow::Result<Outcome> {
     let mut outcome = Outcome::default();
-    for event in BOUND_BY_ADDRESS {
-        unreconciled_after(db, event, 0, batch, &mut outcome).await?;
-    }
+    unreconciled_after(db, 0, batch, &mut outcome).await?;
     Ok(outcome)
 }
 
@@ -63,16 +61,12 @@ impl Reconciler {
         // Read first: rows written during this run are looked at again by the next, which
         // is harmless (a bound row is no longer unreconciled).
         let top = highest_id(db).await?;
-        let Some(seen) = self.seen else {
-            let outcome = run_once(db, batch).await?;
-            self.seen = Some(top);
-            return Ok(outcome);
-        };
         let mut outcome = Outcome::default();
-        for event in BOUND_BY_ADDRESS {
-            unreconciled_after(db, event, seen, batch, &mut outcome).await?;
+        // The first run is a full pass: every unreconciled event, none of them "older".
+        unreconciled_after(db, self.seen.unwrap_or(0), batch, &mut outcome).await?;
+        if let Some(seen) = self.seen {
+            near_registers_between(db, seen, top, batch, &mut outcome).await?;
         }
-        near_registers_between(db, seen, top, batch, &mut outcome).await?;
         self.seen = Some(top);
         Ok(outcome)
     }
@@ -80,42 +74,33 @@ impl Reconciler {
 
 async fn highest_id(db: &Db) -> anyhow::Result<i64> {
     let statement = Query::select().expr(Expr::col(S::id).max()).from(Alias::new(S::TABLE)).to_owned();
-    Ok(db
-        .fetch_all(&statement)
-        .await?
-        .first()
-        .map(|r| r.try_get::<Option<i64>, _>(0))
-        .transpose()?
-        .flatten()
-        .unwrap_or(0))
+    Ok(db.fetch_optional(&statement).await?.map(|r| r.try_get::<Option<i64>, _>(0)).transpose()?.flatten().unwrap_or(0))
 }
 
-/// Every unreconciled `event` with an id above `after`, by id: one event at a time, so the
-/// index (reconciled, event, id) hands them over in order without a sort.
-async fn unreconciled_after(
-    db: &Db,
-    event: SipEvent,
-    mut after: i64,
-    batch: u64,
-    outcome: &mut Outcome,
-) -> anyhow::Result<()> {
-    loop {
-        let pending = events()
-            .and_where(Expr::col(S::reconciled).eq(0))
-            .and_where(Expr::col(S::event).eq(event.code()))
-            .to_owned();
-        let rows = next_page(db, pending, &mut after, batch).await?;
-        if rows.is_empty() {
-            return Ok(());
+/// Every unreconciled CONNECT/DISCONNECT with an id above `after`, by id: one event at a
+/// time, so the index (reconciled, event, id) hands them over in order without a sort.
+async fn unreconciled_after(db: &Db, after: i64, batch: u64, outcome: &mut Outcome) -> anyhow::Result<()> {
+    for event in BOUND_BY_ADDRESS {
+        let mut after = after;
+        loop {
+            let pending = events()
+                .and_where(Expr::col(S::reconciled).eq(0))
+                .and_where(Expr::col(S::event).eq(event.code()))
+                .to_owned();
+            let rows = next_page(db, pending, &mut after, batch).await?;
+            if rows.is_empty() {
+                break;
+            }
+            let mut tx = db.begin().await?;
+            for row in &rows {
+                settle(&mut tx, row, outcome).await?;
+            }
+            tx.commit().await?;
+            // Let the console's own queries in between batches.
+            tokio::task::yield_now().await;
         }
-        let mut tx = db.begin().await?;
-        for row in &rows {
-            settle(&mut tx, row, outcome).await?;
-        }
-        tx.commit().await?;
-        // Let the console's own queries in between batches.
-        tokio::task::yield_now().await;
     }
+    Ok(())
 }
 
 /// The REGISTERs (of an account) with ids in `(seen, top]`, in batches by id; for each, the

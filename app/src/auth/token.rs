@@ -8,8 +8,9 @@
 
 use super::capability::{Caller, Credential, Ingester};
 use super::session::{key_of, random_token};
-use super::users::{self, Actor, DAY_MS};
+use super::users::{self, Actor};
 use crate::codes::{AuditChange, Role, TokenScope};
+use crate::db::count::DAY_MS;
 use crate::db::Db;
 use crate::error::AppError;
 use sea_query::{Alias, Expr, Order, Query};

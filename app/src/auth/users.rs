@@ -7,6 +7,7 @@ use super::password::{self, Password, StoredHash};
 use super::session;
 use super::AdminChange;
 use crate::codes::{AuditChange, Role, SecurityEventType};
+use crate::db::count::DAY_MS;
 use crate::db::{Db, Tx};
 use crate::error::AppError;
 use sea_query::{Alias, Condition, Expr, Func, Order, Query, SimpleExpr};
@@ -14,7 +15,6 @@ use sqlx::Row;
 
 /// The Auditing object type of console users.
 pub const OBJECT_TYPE: &str = "ConsoleUser";
-pub(crate) const DAY_MS: i64 = 86_400_000;
 
 /// A stored console user, with the hash the login checks.
 #[derive(Clone, Debug)]

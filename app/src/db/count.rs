@@ -21,6 +21,10 @@ use sqlx::Row;
 /// The span the counts are kept by: an hour, in milliseconds.
 pub const HOUR_MS: i64 = 3_600_000;
 
+/// A day, in milliseconds: the span the CDRs' per-account daily counts are kept by (UTC days),
+/// and the unit of a login's or token's validity.
+pub const DAY_MS: i64 = 24 * HOUR_MS;
+
 /// The start of the hour `at_ms` falls in (UTC; also before 1970).
 pub fn hour_of(at_ms: i64) -> i64 {
     at_ms - at_ms.rem_euclid(HOUR_MS)

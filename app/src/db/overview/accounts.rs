@@ -8,7 +8,7 @@ use crate::categories::accounts::Account;
 use crate::categories::cdr::{Cdr, ACCOUNT_DAILY, ACCOUNT_HOURLY};
 use crate::categories::sip_sessions::SipSession;
 use crate::codes::{Disposition, SipEvent};
-use crate::db::count::HOUR_MS;
+use crate::db::count::DAY_MS;
 use crate::db::AppState;
 use crate::error::AppError;
 use crate::list::{param, Category, Column, Record};
@@ -17,9 +17,6 @@ use chrono_tz::Tz;
 use sea_query::{Alias, Asterisk, Condition, Expr, Func, Query, SelectStatement, UnionType};
 use sqlx::Row;
 use std::collections::HashMap;
-
-/// A UTC day, in milliseconds: the daily counts' unit.
-const DAY_MS: i64 = 24 * HOUR_MS;
 
 /// The ten accounts with the most calls (as caller or callee, as the list's account filter
 /// matches them) in the window, and the ten with the most FAILED calls: from one read of the
